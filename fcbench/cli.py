@@ -1,0 +1,236 @@
+"""Command line: ``fcbench run | list | report | data generate``.
+
+Heavy libraries are imported inside the commands, never at module level, so
+``fcbench --help`` stays fast. Every user error ends as one line on stderr and
+exit code 2 (`UsageError` or an argparse error); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from fcbench import __version__
+from fcbench.errors import UsageError
+
+EXIT_USAGE = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(EXIT_USAGE, f"fcbench: error: {message}\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+
+
+def _model_arg(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key.replace("-", "_"), value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="fcbench", description="Evaluate function calling per sub-task.")
+    parser.add_argument("--version", action="version", version=f"fcbench {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = sub.add_parser("run", help="evaluate a model on the sub-tasks",
+                         description="Evaluate a model (provider/model) on some or all sub-tasks.")
+    run.add_argument("--model", help="provider/model, e.g. reference/lexical, openai/gpt-4o, replay/out.jsonl")
+    run.add_argument("--tasks", default=None, help="'all' (default) or a comma-separated list")
+    run.add_argument("--limit", type=_positive_int, help="at most N samples per task")
+    run.add_argument("--concurrency", type=_positive_int, default=None, help="requests in flight (default 8)")
+    run.add_argument("--mode", choices=("native", "prompt"), default=None,
+                     help="native: tools through the API (default); prompt: tools described in the prompt")
+    run.add_argument("--out", type=Path, help="run folder to create (default runs/<time>-<model>)")
+    run.add_argument("--resume", type=Path, metavar="RUN_DIR",
+                     help="continue a run: only missing samples and infrastructure failures run again")
+    run.add_argument("--suite", type=Path, help="folder of a generated or imported suite (default: built-in)")
+    run.add_argument("--split", default=None, help="data split (default test)")
+    run.add_argument("--temperature", type=_non_negative_float, default=None)
+    run.add_argument("--max-tokens", type=_positive_int, default=None)
+    run.add_argument("--seed", type=_int, default=None)
+    run.add_argument("-M", "--model-arg", type=_model_arg, action="append", default=[],
+                     metavar="KEY=VALUE", help="backend option (repeatable), e.g. -M delay=0.05")
+    run.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    lst = sub.add_parser("list", help="list the tasks with versions and sample counts")
+    lst.add_argument("--suite", type=Path, help="count the samples of this suite instead of the built-in one")
+
+    rep = sub.add_parser("report", help="show a run's results")
+    rep.add_argument("run_dir", type=Path)
+    rep.add_argument("--format", default="table", help="table (default), markdown, json or csv")
+    rep.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
+
+    data = sub.add_parser("data", help="generate suites")
+    data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
+    gen = data_sub.add_parser("generate", help="generate a fresh instance of the built-in suite")
+    gen.add_argument("--seed", type=_int, required=True)
+    gen.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+# --------------------------------------------------------------------- run
+def _resolve_run_config(args: argparse.Namespace):
+    from fcbench.models.base import GenerateConfig
+    from fcbench.runner import RunConfig
+    from fcbench.store import RunStore
+
+    saved: dict[str, Any] = {}
+    if args.resume is not None:
+        manifest = RunStore(args.resume).load_manifest()
+        fields = manifest.get("fingerprint_fields", {})
+        saved = {"model": manifest.get("model"), "mode": fields.get("mode"), "split": fields.get("split"),
+                 "limit": fields.get("limit"), "tasks": ",".join(fields.get("tasks", {})),
+                 "sampling": fields.get("sampling") or {}, "concurrency": manifest.get("concurrency"),
+                 "suite": (manifest.get("suite") or {}).get("path"),
+                 "model_args": manifest.get("model_args") or {}}
+    model = args.model or saved.get("model")
+    if not model:
+        raise UsageError("--model is required (e.g. --model reference/lexical)")
+    sampling = saved.get("sampling") or {}
+    config = RunConfig(
+        model=model,
+        tasks=args.tasks or saved.get("tasks") or "all",
+        mode=args.mode or saved.get("mode") or "native",
+        limit=args.limit if args.limit is not None else saved.get("limit"),
+        concurrency=args.concurrency or saved.get("concurrency") or 8,
+        split=args.split or saved.get("split") or "test",
+        suite=args.suite or (Path(saved["suite"]) if saved.get("suite") else None),
+        sampling=GenerateConfig(
+            temperature=args.temperature if args.temperature is not None else sampling.get("temperature", 0.0),
+            max_tokens=args.max_tokens or sampling.get("max_tokens", 1024),
+            seed=args.seed if args.seed is not None else sampling.get("seed", 0)),
+        model_args={**saved.get("model_args", {}), **dict(args.model_arg)},
+    )
+    if config.suite is not None and not config.suite.is_dir():
+        raise UsageError(f"{config.suite}: no such suite folder")
+    return config
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from rich.console import Console
+
+    from fcbench.models.registry import resolve_model
+    from fcbench.progress import RunProgress
+    from fcbench.report import render_table, load_run
+    from fcbench.runner import Runner, default_run_dir
+
+    if args.resume is not None and args.out is not None and args.out != args.resume:
+        raise UsageError("give either --out (a new run) or --resume (an existing run), not both")
+    config = _resolve_run_config(args)
+    model = resolve_model(config.model, config.sampling, **config.model_args)
+    run_dir = args.resume or args.out or default_run_dir(config.model)
+    runner = Runner(config, model, run_dir, resume=args.resume is not None)
+    err = Console(stderr=True)
+    with RunProgress(runner, err, enabled=not args.quiet) as progress:
+        asyncio.run(runner.run(on_result=progress.advance))
+    results, manifest = load_run(run_dir)
+    out = Console()
+    out.print(render_table(results, manifest, show_mean=args.mean))
+    out.print(f"run folder: {run_dir}")
+    return 0
+
+
+# ------------------------------------------------------------ list/report
+def cmd_list(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from fcbench.registry import discover_tasks
+
+    if args.suite is not None and not args.suite.is_dir():
+        raise UsageError(f"{args.suite}: no such suite folder")
+    table = Table(title=f"fcbench tasks · suite {args.suite or 'builtin'}", title_justify="left")
+    for col in ("task", "version", "test", "dev", "main metric", "description"):
+        table.add_column(col, justify="right" if col in ("test", "dev") else "left")
+    for name, task in discover_tasks().items():
+        table.add_row(name, task.version, str(task.count("test", args.suite)),
+                      str(task.count("dev", args.suite)), task.main_metric, task.description)
+    Console().print(table)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from fcbench.report import render
+
+    out = render(args.run_dir, args.format, show_mean=args.mean)
+    if isinstance(out, str):
+        sys.stdout.write(out)
+    else:
+        Console().print(out)
+    return 0
+
+
+def cmd_data(args: argparse.Namespace) -> int:
+    if args.data_command != "generate":
+        raise UsageError("usage: fcbench data generate --seed S --out DIR")
+    from fcbench.suite.generator import write_suite
+
+    if args.out.exists() and any(args.out.iterdir()):
+        raise UsageError(f"{args.out}: folder exists and is not empty")
+    manifest = write_suite(args.out, args.seed)
+    counts = ", ".join(f"{t} {c.get('test', 0)}" for t, c in manifest.get("counts", {}).items())
+    print(f"wrote suite seed {args.seed} to {args.out} ({counts})")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "list": cmd_list, "report": cmd_report, "data": cmd_data}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"fcbench: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("fcbench: interrupted (resume with --resume RUN_DIR)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Errors that cross layer boundaries.
+
+`UsageError` is the one exception the CLI turns into a single line on stderr
+and exit code 2: bad arguments, missing or malformed files, refused resumes.
+Everything a model does wrong is *data* (a failure category), never an
+exception, and a backend fault is an `InfraError` recorded on the sample.
+"""
+
+from __future__ import annotations
+
+
+class UsageError(Exception):
+    """The user gave us something we cannot use. Message is one line."""
+
+
+class InfraError(Exception):
+    """A backend could not produce an answer (network, 5xx, rate limit, timeout).
+
+    `kind` is a short machine-readable category (``rate_limit``, ``server_error``,
+    ``timeout``, ``connection``, ``bad_request``...). `retryable` tells the retry
+    layer whether another attempt may help; `retry_after` honours a server's
+    ``Retry-After`` hint in seconds.
+    """
+
+    def __init__(self, kind: str, message: str, *, retryable: bool = True,
+                 retry_after: float | None = None, status: int | None = None):
+        super().__init__(message)
+        self.kind = kind
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.status = status

@@ -1,0 +1,1 @@
+"""Model backends, named ``provider/model``. See `fcbench.models.registry.resolve_model`."""

@@ -1,0 +1,57 @@
+"""The backend interface the runner calls.
+
+A backend turns a `Request` into a `ModelOutput`. It never raises for a bad
+*answer* (that is data for the scorer); it raises `fcbench.errors.InfraError`
+when it could not get an answer, and the runner's retry layer decides what
+happens next. Backends that prefer whole batches (in-process vLLM) set
+``batched = True`` and implement `generate_batch`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar, Sequence
+
+from fcbench.records import ModelOutput, Request
+
+
+@dataclass(frozen=True)
+class GenerateConfig:
+    """Sampling parameters; part of a run's fingerprint."""
+
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    seed: int | None = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Model:
+    """Base class for backends. Subclasses implement `generate` (or `generate_batch`)."""
+
+    #: the provider prefix of the model name (``openai``, ``reference``...).
+    provider: ClassVar[str] = ""
+    #: True when the backend wants the whole run at once (`generate_batch`).
+    batched: ClassVar[bool] = False
+    #: True when the backend answers from the sample's gold or a file, not a model.
+    offline: ClassVar[bool] = False
+
+    def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
+        self.name = name
+        self.config = config or GenerateConfig()
+        self.options = options
+
+    async def generate(self, request: Request) -> ModelOutput:
+        raise NotImplementedError
+
+    async def generate_batch(self, requests: Sequence[Request]) -> list[ModelOutput]:
+        return list(await asyncio.gather(*(self.generate(r) for r in requests)))
+
+    def settings(self) -> dict[str, Any]:
+        """Backend settings recorded in run.json. Never include secrets."""
+        return {"provider": self.provider}
+
+    async def aclose(self) -> None:
+        """Release connections, servers or engines."""

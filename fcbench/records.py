@@ -1,0 +1,247 @@
+"""Typed records that flow through fcbench: sample -> request -> output -> result.
+
+Plain dataclasses (one choice for the whole project) with explicit
+``to_dict``/``from_dict`` so that what is written to disk is exactly what a
+reader sees in this file. Nothing here imports anything else from fcbench.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Role = Literal["system", "user", "assistant", "tool"]
+Mode = Literal["native", "prompt"]
+
+
+def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
+    """Leave out None and empty containers so files stay small and readable."""
+    return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A function the model may call. `parameters` and `returns` are JSON Schemas."""
+
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    returns: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return _drop_empty({"name": self.name, "description": self.description,
+                            "parameters": self.parameters, "returns": self.returns})
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Tool:
+        return cls(d["name"], d.get("description", ""),
+                   d.get("parameters") or {"type": "object", "properties": {}},
+                   d.get("returns"))
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    """One call a model made (or a gold call). `label` names its output for references."""
+
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    label: str | None = None
+    id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "arguments": self.arguments}
+        if self.label is not None:
+            d["label"] = self.label
+        if self.id is not None:
+            d["id"] = self.id
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ToolCall:
+        return cls(d["name"], dict(d.get("arguments") or {}), d.get("label"), d.get("id"))
+
+
+@dataclass(frozen=True)
+class Message:
+    """A chat message. Assistant messages may carry calls; tool messages carry a result."""
+
+    role: Role
+    content: str | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    name: str | None = None  # the tool's name, on tool messages
+
+    def to_dict(self) -> dict[str, Any]:
+        return _drop_empty({"role": self.role, "content": self.content,
+                            "tool_calls": [c.to_dict() for c in self.tool_calls],
+                            "tool_call_id": self.tool_call_id, "name": self.name})
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Message:
+        return cls(d["role"], d.get("content"),
+                   tuple(ToolCall.from_dict(c) for c in d.get("tool_calls") or ()),
+                   d.get("tool_call_id"), d.get("name"))
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One evaluation item. `gold` is task-specific and validated by the task."""
+
+    id: str
+    task: str
+    messages: tuple[Message, ...]
+    tools: tuple[Tool, ...]
+    gold: dict[str, Any]
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "task": self.task,
+                "messages": [m.to_dict() for m in self.messages],
+                "tools": [t.to_dict() for t in self.tools],
+                "gold": self.gold, "metadata": self.metadata}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Sample:
+        return cls(d["id"], d["task"],
+                   tuple(Message.from_dict(m) for m in d["messages"]),
+                   tuple(Tool.from_dict(t) for t in d.get("tools") or ()),
+                   d.get("gold") or {}, d.get("metadata") or {})
+
+    @property
+    def tool_names(self) -> set[str]:
+        return {t.name for t in self.tools}
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Usage:
+        d = d or {}
+        return cls(int(d.get("prompt_tokens", 0)), int(d.get("completion_tokens", 0)))
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a task asks of a model for one sample: backend-neutral chat + tools.
+
+    In native mode `tools` go through the API's tool field; in prompt mode the
+    task has already described them inside `messages` and `tools` is empty.
+    `reference_output` is what a perfect model would answer in this mode; only
+    the oracle reads it, and it never leaves the process. `library` is the
+    sample's tool library in both modes, for offline reference models that
+    would otherwise have to re-read it from the prompt.
+    """
+
+    sample_id: str
+    task: str
+    mode: Mode
+    messages: tuple[Message, ...]
+    tools: tuple[Tool, ...] = ()
+    tool_choice: str = "auto"  # auto | none | required
+    parallel_tool_calls: bool = True
+    reference_output: ModelOutput | None = None
+    library: tuple[Tool, ...] = ()
+    expects: Literal["calls", "text"] = "calls"
+
+
+@dataclass(frozen=True)
+class InfraFailure:
+    """Why a backend produced no answer after its retry budget was spent."""
+
+    kind: str
+    message: str
+    attempts: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "attempts": self.attempts}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> InfraFailure:
+        return cls(d["kind"], d.get("message", ""), int(d.get("attempts", 1)))
+
+
+@dataclass(frozen=True)
+class ModelOutput:
+    """What came back from a backend, after parsing.
+
+    `malformed` holds the parser's reason when the model produced something
+    that looked like a call but could not be read; the raw text stays in `text`.
+    `infra_error` is set (and nothing else matters) when no answer was obtained.
+    """
+
+    text: str | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage = Usage()
+    latency_s: float = 0.0
+    malformed: str | None = None
+    raw: Any = None
+    infra_error: InfraFailure | None = None
+    attempts: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"text": self.text, "tool_calls": [c.to_dict() for c in self.tool_calls],
+             "finish_reason": self.finish_reason, "usage": self.usage.to_dict(),
+             "latency_s": round(self.latency_s, 6), "malformed": self.malformed,
+             "raw": self.raw, "attempts": self.attempts,
+             "infra_error": self.infra_error.to_dict() if self.infra_error else None}
+        return _drop_empty(d)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ModelOutput:
+        return cls(d.get("text"), tuple(ToolCall.from_dict(c) for c in d.get("tool_calls") or ()),
+                   d.get("finish_reason"), Usage.from_dict(d.get("usage")),
+                   float(d.get("latency_s", 0.0)), d.get("malformed"), d.get("raw"),
+                   InfraFailure.from_dict(d["infra_error"]) if d.get("infra_error") else None,
+                   int(d.get("attempts", 1)))
+
+
+@dataclass(frozen=True)
+class Score:
+    """A task's verdict on one sample.
+
+    `metrics` are per-sample numbers the task aggregates (rates, or tp/fp/fn
+    counts for micro-averaged F1). `failures` is the list of failure categories
+    from `fcbench.scoring.taxonomy`; a failed sample always has at least one.
+    """
+
+    passed: bool
+    metrics: dict[str, float]
+    failures: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """One line of ``samples.jsonl``: the sample's output and its score.
+
+    `status` is ``scored`` or ``infra_error``; infrastructure failures carry no
+    score, are excluded from metrics, and are re-run by ``--resume``.
+    """
+
+    sample_id: str
+    task: str
+    status: Literal["scored", "infra_error"]
+    output: ModelOutput
+    passed: bool | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+    failures: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sample_id": self.sample_id, "task": self.task, "status": self.status,
+                "passed": self.passed, "metrics": self.metrics,
+                "failures": list(self.failures), "details": self.details,
+                "output": self.output.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SampleResult:
+        return cls(d["sample_id"], d["task"], d["status"], ModelOutput.from_dict(d.get("output") or {}),
+                   d.get("passed"), dict(d.get("metrics") or {}), tuple(d.get("failures") or ()),
+                   dict(d.get("details") or {}))

@@ -1,0 +1,146 @@
+"""Reports: one row per sub-task, from a run folder's ``results.json`` (and ``run.json``).
+
+There is no umbrella score by default. ``--mean`` adds one row that says what
+it is: the unweighted mean of the sub-task main scores.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fcbench.errors import UsageError
+from fcbench.store import MANIFEST, RESULTS, read_json
+
+FORMATS = ("table", "markdown", "json", "csv")
+
+
+@dataclass(frozen=True)
+class Row:
+    task: str
+    n: int
+    main_metric: str
+    score: float | None
+    secondary: list[tuple[str, float]]
+    infra: int
+    failures: list[tuple[str, int]]
+
+
+def load_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"{run_dir}: no such run folder")
+    results = read_json(run_dir / RESULTS)
+    manifest = read_json(run_dir / MANIFEST) if (run_dir / MANIFEST).exists() else {}
+    if not isinstance(results, dict) or "tasks" not in results:
+        raise UsageError(f"{run_dir / RESULTS}: not an fcbench results file")
+    return results, manifest
+
+
+def _secondary_names(task_name: str, metrics: dict[str, float], main: str) -> list[str]:
+    try:
+        from fcbench.registry import discover_tasks
+
+        task = discover_tasks().get(task_name)
+    except Exception:  # reporting must work even where a task plugin is broken
+        task = None
+    names = list(task.report_metrics) if task is not None and task.report_metrics else \
+        [k for k in metrics if k != main][:3]
+    return [n for n in names if n in metrics]
+
+
+def rows(results: dict[str, Any], top_failures: int = 3) -> list[Row]:
+    out = []
+    for name, t in results["tasks"].items():
+        metrics = t.get("metrics", {})
+        main = t.get("main_metric", "accuracy")
+        secondary = [(k, metrics[k]) for k in _secondary_names(name, metrics, main)]
+        failures = list(t.get("failures", {}).items())[:top_failures]
+        out.append(Row(name, t.get("n", 0), main, t.get("score"), secondary,
+                       t.get("n_infra_error", 0), failures))
+    return out
+
+
+def unweighted_mean(rs: list[Row]) -> float | None:
+    scores = [r.score for r in rs if r.score is not None]
+    return sum(scores) / len(scores) if scores else None
+
+
+def pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.1f}"
+
+
+def _cells(r: Row) -> list[str]:
+    return [r.task, str(r.n), f"{pct(r.score)}", ", ".join(f"{k} {pct(v)}" for k, v in r.secondary),
+            str(r.infra), ", ".join(f"{k} ×{v}" for k, v in r.failures)]
+
+
+HEADERS = ["sub-task", "n", "score %", "secondary %", "infra", "top failures"]
+MEAN_LABEL = "unweighted mean of sub-task scores"
+
+
+def render_markdown(results: dict[str, Any], show_mean: bool = False) -> str:
+    rs = rows(results)
+    lines = [f"**{results.get('model')}** · mode {results.get('mode')} · "
+             f"suite {(results.get('suite') or {}).get('name', 'builtin')} · split {results.get('split')}", "",
+             "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
+    lines += ["| " + " | ".join(_cells(r)) + " |" for r in rs]
+    if show_mean:
+        lines.append(f"| *{MEAN_LABEL}* | | {pct(unweighted_mean(rs))} | | | |")
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(results: dict[str, Any]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["model", "mode", "task", "n", "main_metric", "score", "metric", "value"])
+    for name, t in results["tasks"].items():
+        for metric, value in t.get("metrics", {}).items():
+            writer.writerow([results.get("model"), results.get("mode"), name, t.get("n"),
+                             t.get("main_metric"), t.get("score"), metric, value])
+    return buf.getvalue()
+
+
+def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: bool = False):
+    """A rich Table (imported lazily: rich is only needed when printing)."""
+    from rich.table import Table
+
+    suite = (results.get("suite") or {}).get("name", "builtin")
+    title = f"{results.get('model')} · {results.get('mode')} mode · suite {suite} · {results.get('split')} split"
+    table = Table(title=title, title_justify="left")
+    for header in HEADERS:
+        table.add_column(header, justify="right" if header in ("n", "score %", "infra") else "left",
+                         overflow="fold")
+    rs = rows(results)
+    for r in rs:
+        table.add_row(*_cells(r))
+    if show_mean:
+        table.add_section()
+        table.add_row(MEAN_LABEL, "", pct(unweighted_mean(rs)), "", "", "")
+    totals = manifest.get("totals") or {}
+    lat = totals.get("latency_s") or {}
+    caption = [f"infra failures {results['totals'].get('infra_errors', 0)} (excluded from scores)"]
+    if totals.get("prompt_tokens") or totals.get("completion_tokens"):
+        caption.append(f"tokens {totals.get('prompt_tokens', 0)} in / {totals.get('completion_tokens', 0)} out")
+    if lat:
+        caption.append(f"latency p50 {lat.get('p50', 0):.3f}s p90 {lat.get('p90', 0):.3f}s p99 {lat.get('p99', 0):.3f}s")
+    table.caption = " · ".join(caption)
+    return table
+
+
+def render(run_dir: Path, fmt: str = "table", show_mean: bool = False) -> str | Any:
+    """Text for every format but ``table``, which returns a rich renderable."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown report format {fmt!r} (choose from {', '.join(FORMATS)})")
+    results, manifest = load_run(run_dir)
+    if fmt == "json":
+        return json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "csv":
+        return render_csv(results)
+    if fmt == "markdown":
+        return render_markdown(results, show_mean)
+    return render_table(results, manifest, show_mean)

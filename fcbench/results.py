@@ -1,0 +1,93 @@
+"""Turning a run's sample results into ``results.json``: per-task metrics and run totals.
+
+Rebuilt from ``samples.jsonl`` alone, so an interrupted and resumed run gives
+exactly the same numbers as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable, Protocol, Sequence
+
+from fcbench import __version__
+from fcbench.records import SampleResult, Score
+from fcbench.task import Task
+
+
+class _Plan(Protocol):
+    task: Task
+    samples: Sequence[Any]
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (q in [0, 100]) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def latency_summary(latencies: Sequence[float]) -> dict[str, float]:
+    if not latencies:
+        return {}
+    return {"mean": round(sum(latencies) / len(latencies), 6),
+            **{f"p{q}": round(percentile(latencies, q), 6) for q in (50, 90, 99)}}
+
+
+def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
+    results = list(results)
+    scored = [r for r in results if r.status == "scored"]
+    infra = [r for r in results if r.status == "infra_error"]
+    scores = [Score(bool(r.passed), r.metrics, r.failures) for r in scored]
+    metrics = task.aggregate(scores) if scores else {}
+    failures = Counter(f for r in scored for f in r.failures)
+    return {
+        "version": task.version,
+        "n": len(scored),
+        "n_infra_error": len(infra),
+        "main_metric": task.main_metric,
+        "score": metrics.get(task.main_metric),
+        "metrics": {k: round(v, 6) for k, v in metrics.items()},
+        "failures": dict(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
+                  manifest: dict[str, Any]) -> dict[str, Any]:
+    """Per-task metrics. Deterministic: no timing, so a resumed run matches an uninterrupted one."""
+    per_task: dict[str, Any] = {}
+    mine_all: list[SampleResult] = []
+    for plan in plans:
+        mine = [latest[s.id] for s in plan.samples if s.id in latest]
+        mine_all.extend(mine)
+        per_task[plan.task.name] = task_results(plan.task, mine)
+    n_samples = sum(len(p.samples) for p in plans)
+    infra_kinds = Counter(r.output.infra_error.kind for r in mine_all
+                          if r.status == "infra_error" and r.output.infra_error)
+    return {
+        "fcbench_version": __version__,
+        "model": manifest.get("model"),
+        "mode": manifest.get("mode"),
+        "split": manifest.get("split"),
+        "suite": manifest.get("suite"),
+        "fingerprint": manifest.get("fingerprint"),
+        "tasks": per_task,
+        "totals": {
+            "samples": n_samples,
+            "scored": sum(1 for r in mine_all if r.status == "scored"),
+            "infra_errors": sum(infra_kinds.values()),
+            "infra_error_kinds": dict(sorted(infra_kinds.items())),
+            "missing": n_samples - len(mine_all),
+        },
+    }
+
+
+def runtime_totals(latest: Iterable[SampleResult]) -> dict[str, Any]:
+    """Tokens, latency and retries of the answers a run holds (for run.json and reports)."""
+    latest = list(latest)
+    answered = [r for r in latest if r.output.infra_error is None]
+    return {
+        "prompt_tokens": sum(r.output.usage.prompt_tokens for r in answered),
+        "completion_tokens": sum(r.output.usage.completion_tokens for r in answered),
+        "latency_s": latency_summary([r.output.latency_s for r in answered]),
+        "retried_attempts": sum(max(0, r.output.attempts - 1) for r in latest),
+    }

@@ -1,0 +1,263 @@
+"""The runner: plans a run, resumes it if asked, drives samples through the pipeline.
+
+A run is fingerprinted by what decides its scores: model, mode, tasks and
+their versions, data checksums, split, limit and sampling parameters.
+``--resume`` re-runs only samples that are missing or ended in an
+infrastructure failure, and refuses when the fingerprint differs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import platform
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from fcbench import __version__
+from fcbench.dataset import file_checksum
+from fcbench.errors import UsageError
+from fcbench.models.base import GenerateConfig, Model
+from fcbench.pipeline import run_sample
+from fcbench.records import Mode, Sample, SampleResult
+from fcbench.registry import discover_tasks, select_tasks
+from fcbench.results import build_results, runtime_totals
+from fcbench.retry import RetryPolicy
+from fcbench.store import RunStore
+from fcbench.task import Task
+
+
+@dataclass
+class RunConfig:
+    model: str
+    tasks: str = "all"
+    mode: Mode = "native"
+    limit: int | None = None
+    concurrency: int = 8
+    split: str = "test"
+    suite: Path | None = None
+    sampling: GenerateConfig = field(default_factory=GenerateConfig)
+    model_args: dict[str, Any] = field(default_factory=dict)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass
+class TaskPlan:
+    task: Task
+    samples: list[Sample]
+    data_file: Path
+    checksum: str
+
+
+SECRET_WORDS = ("key", "token", "secret", "password", "authorization")
+
+
+def redact_secrets(options: dict[str, Any]) -> dict[str, Any]:
+    """Backend options as recorded in run.json: anything that looks like a credential is dropped."""
+    return {k: v for k, v in options.items() if not any(w in k.lower() for w in SECRET_WORDS)}
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def git_commit() -> str | None:
+    """The commit of the fcbench checkout, when running from one."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def plan_tasks(config: RunConfig) -> list[TaskPlan]:
+    tasks = select_tasks(config.tasks, discover_tasks())
+    plans = []
+    for task in tasks:
+        path = task.data_file(config.split, config.suite)
+        if not path.exists():
+            if config.tasks.strip() in ("", "all"):
+                continue  # a suite need not cover every task
+            raise UsageError(f"{path}: task {task.name} has no {config.split} data in this suite")
+        samples = task.load(config.split, config.suite)
+        if config.limit is not None:
+            samples = samples[: config.limit]
+        plans.append(TaskPlan(task, samples, path, file_checksum(path)))
+    if not plans:
+        raise UsageError("no task has data for this suite and split")
+    return plans
+
+
+def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, Any]:
+    return {
+        "model": config.model,
+        "mode": config.mode,
+        "split": config.split,
+        "limit": config.limit,
+        "sampling": config.sampling.to_dict(),
+        "tasks": {p.task.name: {"version": p.task.version, "checksum": p.checksum} for p in plans},
+    }
+
+
+def fingerprint(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def explain_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
+    diffs = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+    parts = []
+    for key in diffs:
+        if key == "tasks":
+            parts.append("tasks or their data (versions/checksums) differ")
+        else:
+            parts.append(f"{key}: run has {old.get(key)!r}, asked {new.get(key)!r}")
+    return "; ".join(parts) or "fingerprint differs"
+
+
+def suite_info(config: RunConfig) -> dict[str, Any]:
+    if config.suite is None:
+        return {"name": "builtin", "path": None}
+    manifest = Path(config.suite) / "suite.json"
+    name = Path(config.suite).name
+    if manifest.exists():
+        try:
+            name = json.loads(manifest.read_text()).get("name", name)
+        except (ValueError, AttributeError):
+            pass
+    return {"name": name, "path": str(config.suite)}
+
+
+ProgressHook = Callable[[str, SampleResult], None]
+
+
+class Runner:
+    """Runs one evaluation into a run folder."""
+
+    def __init__(self, config: RunConfig, model: Model, run_dir: Path, *, resume: bool = False):
+        self.config = config
+        self.model = model
+        self.store = RunStore(run_dir)
+        self.resume = resume
+        self.plans = plan_tasks(config)
+        self.fields = fingerprint_fields(config, self.plans)
+        self.fingerprint = fingerprint(self.fields)
+
+    def _manifest(self) -> dict[str, Any]:
+        return {
+            "fcbench_version": __version__,
+            "git_commit": git_commit(),
+            "python": platform.python_version(),
+            "created": utc_now(),
+            "finished": None,
+            "status": "running",
+            "model": self.config.model,
+            "backend": self.model.settings(),
+            "model_args": redact_secrets(self.config.model_args),
+            "mode": self.config.mode,
+            "split": self.config.split,
+            "limit": self.config.limit,
+            "concurrency": self.config.concurrency,
+            "sampling": self.config.sampling.to_dict(),
+            "suite": suite_info(self.config),
+            "tasks": {p.task.name: {"version": p.task.version, "data_file": p.data_file.name,
+                                    "checksum": p.checksum, "samples": len(p.samples)}
+                      for p in self.plans},
+            "fingerprint": self.fingerprint,
+            "fingerprint_fields": self.fields,
+            "sessions": [],
+        }
+
+    def prepare(self) -> tuple[dict[str, Any], dict[str, SampleResult]]:
+        """Create the run folder, or check a resumed one; return (manifest, finished results)."""
+        if not self.resume:
+            manifest = self._manifest()
+            self.store.create(manifest)
+            return manifest, {}
+        manifest = self.store.load_manifest()
+        if manifest.get("fingerprint") != self.fingerprint:
+            raise UsageError(f"cannot resume {self.store.run_dir}: it is a different run ("
+                             f"{explain_mismatch(manifest.get('fingerprint_fields', {}), self.fields)})")
+        manifest["status"] = "running"
+        return manifest, self.store.results()
+
+    def pending(self, done: dict[str, SampleResult]) -> list[tuple[TaskPlan, Sample]]:
+        out = []
+        for plan in self.plans:
+            for sample in plan.samples:
+                previous = done.get(sample.id)
+                if previous is None or previous.status == "infra_error":
+                    out.append((plan, sample))
+        return out
+
+    async def run(self, on_result: ProgressHook | None = None) -> dict[str, Any]:
+        manifest, done = self.prepare()
+        todo = self.pending(done)
+        started = time.time()
+        session = {"started": utc_now(), "requested": len(todo)}
+        self.store.open_for_append()
+        semaphore = asyncio.Semaphore(max(1, self.config.concurrency))
+
+        async def one(plan: TaskPlan, sample: Sample) -> None:
+            async with semaphore:
+                request = plan.task.build_request(sample, self.config.mode)
+                result = await run_sample(sample, plan.task, request, self.model, self.config.retry)
+            self.store.append(result)
+            if on_result is not None:
+                on_result(plan.task.name, result)
+
+        try:
+            if self.model.batched:
+                await self._run_batched(todo, on_result)
+            else:
+                await asyncio.gather(*(one(plan, sample) for plan, sample in todo))
+        finally:
+            self.store.close()
+            await self.model.aclose()
+
+        final = self.store.results()
+        results = build_results(self.plans, final, manifest)
+        self.store.write_results(results)
+        session.update({"finished": utc_now(), "wall_s": round(time.time() - started, 3)})
+        manifest["sessions"].append(session)
+        manifest["finished"] = session["finished"]
+        manifest["status"] = "complete" if results["totals"]["infra_errors"] == 0 else "incomplete"
+        manifest["totals"] = {**results["totals"], **runtime_totals(final.values())}
+        self.store.write_manifest(manifest)
+        return results
+
+    async def _run_batched(self, todo: list[tuple[TaskPlan, Sample]],
+                           on_result: ProgressHook | None) -> None:
+        """Backends such as in-process vLLM get the whole run as one batch."""
+        from fcbench.pipeline import infra_result, score_output
+
+        requests = [plan.task.build_request(sample, self.config.mode) for plan, sample in todo]
+        started = time.perf_counter()
+        try:
+            outputs = await self.model.generate_batch(requests)
+        except Exception as exc:  # the whole batch failed: every sample is an infra failure
+            from fcbench.errors import InfraError
+
+            error = exc if isinstance(exc, InfraError) else InfraError("backend_error", f"{type(exc).__name__}: {exc}")
+            for plan, sample in todo:
+                result = infra_result(sample, plan.task, error, 1, time.perf_counter() - started)
+                self.store.append(result)
+                if on_result is not None:
+                    on_result(plan.task.name, result)
+            return
+        for (plan, sample), request, output in zip(todo, requests, outputs):
+            result = score_output(sample, plan.task, request, output)
+            self.store.append(result)
+            if on_result is not None:
+                on_result(plan.task.name, result)
+
+
+def default_run_dir(model: str, root: Path = Path("runs")) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    safe = "".join(ch if ch.isalnum() or ch in "-." else "_" for ch in model)[:80]
+    return root / f"{stamp}-{safe}"

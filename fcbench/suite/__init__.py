@@ -1,0 +1,1 @@
+"""The built-in suite: a catalog of simulated tools and the generator that makes samples from it."""

@@ -1,0 +1,177 @@
+"""The task plugin API.
+
+A task is a class with a name, a version, a description and four jobs:
+load its samples, build the request for a sample (native or prompt mode),
+score one model output, and aggregate per-sample scores into metrics.
+
+Built-in tasks live in ``tasks/<name>/`` (installed as ``fcbench_tasks.<name>``)
+and expose their class as ``TASK``; third-party packages register theirs under
+the ``fcbench.tasks`` entry-point group. Neither needs the runner to change.
+
+Data layout: a *suite* is a folder with one sub-folder per task holding
+``test.jsonl`` (and optionally ``dev.jsonl``). The built-in suite is the
+``data/`` folder inside each task package.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Sequence
+
+from fcbench.dataset import load_samples
+from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
+
+Expects = Literal["calls", "text"]
+
+CALL_FORMAT = (
+    "Answer with only a JSON list of calls and nothing else, in this form:\n"
+    '[{"name": "function_name", "arguments": {"param": value}}]\n'
+    "Use [] when no call should be made."
+)
+
+
+class Task:
+    """Base class for task plugins. Subclasses set the class attributes and `score`."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = ""
+    main_metric: ClassVar[str] = "accuracy"
+    # Secondary metrics shown in the report table, in order.
+    report_metrics: ClassVar[tuple[str, ...]] = ()
+    expects: ClassVar[Expects] = "calls"
+    # JSON Schema for a sample's `gold`; checked when samples are loaded.
+    gold_schema: ClassVar[dict[str, Any] | None] = None
+    # Instruction for prompt mode (the tool library and format are appended).
+    prompt_instruction: ClassVar[str] = "You can call the functions listed below."
+
+    def __init__(self, root: Path | None = None):
+        #: the task's folder; its ``data/`` sub-folder holds the built-in suite.
+        self.root = Path(root) if root else None
+
+    # ---------------------------------------------------------------- data
+    def data_file(self, split: str = "test", suite_dir: Path | None = None) -> Path:
+        if suite_dir is not None:
+            return Path(suite_dir) / self.name / f"{split}.jsonl"
+        if self.root is None:
+            raise FileNotFoundError(f"task {self.name} has no built-in data")
+        return self.root / "data" / f"{split}.jsonl"
+
+    def load(self, split: str = "test", suite_dir: Path | None = None) -> list[Sample]:
+        return load_samples(self.data_file(split, suite_dir), task=self.name, gold_schema=self.gold_schema)
+
+    def count(self, split: str = "test", suite_dir: Path | None = None) -> int:
+        """Number of samples, without parsing them (for `fcbench list`)."""
+        path = self.data_file(split, suite_dir)
+        if not path.exists():
+            return 0
+        with path.open("rb") as fh:
+            return sum(1 for line in fh if line.strip())
+
+    # ------------------------------------------------------------- request
+    def build_request(self, sample: Sample, mode: Mode) -> Request:
+        """Default: native passes tools through the API; prompt describes them in a system message."""
+        reference = self.reference_output(sample, mode)
+        if mode == "native":
+            return Request(sample.id, self.name, mode, sample.messages, sample.tools,
+                           tool_choice=self.tool_choice(sample),
+                           parallel_tool_calls=self.parallel_calls(sample),
+                           reference_output=reference, library=sample.tools, expects=self.expects)
+        system = Message("system", self.prompt_system(sample))
+        return Request(sample.id, self.name, mode, (system, *self.prompt_messages(sample)), (),
+                       tool_choice="none", reference_output=reference, library=sample.tools,
+                       expects=self.expects)
+
+    def tool_choice(self, sample: Sample) -> str:
+        return "auto"
+
+    def parallel_calls(self, sample: Sample) -> bool:
+        return True
+
+    def prompt_system(self, sample: Sample) -> str:
+        library = json.dumps([t.to_dict() for t in sample.tools], indent=1, ensure_ascii=False)
+        parts = [self.prompt_instruction, f"Functions:\n{library}"]
+        if self.expects == "calls":
+            parts.append(CALL_FORMAT)
+        return "\n\n".join(parts)
+
+    def prompt_messages(self, sample: Sample) -> tuple[Message, ...]:
+        """The sample's conversation rendered for a model that has no tool API.
+
+        Earlier assistant calls become JSON text and tool results become user
+        turns, so any chat model can read them.
+        """
+        out: list[Message] = []
+        for m in sample.messages:
+            if m.role == "assistant" and m.tool_calls:
+                out.append(Message("assistant", render_calls(m.tool_calls)))
+            elif m.role == "tool":
+                out.append(Message("user", f"Output of {m.name or 'the function'}: {m.content}"))
+            else:
+                out.append(m)
+        return tuple(out)
+
+    # -------------------------------------------------------------- oracle
+    def reference_calls(self, sample: Sample) -> list[ToolCall]:
+        """The calls a perfect model makes (call tasks override)."""
+        return []
+
+    def reference_text(self, sample: Sample) -> str | None:
+        """The text a perfect model writes (text tasks override)."""
+        return None
+
+    def reference_output(self, sample: Sample, mode: Mode) -> ModelOutput:
+        calls = tuple(self.reference_calls(sample))
+        text = self.reference_text(sample)
+        if mode == "prompt" and self.expects == "calls":
+            return ModelOutput(text=render_calls(calls), finish_reason="stop")
+        return ModelOutput(text=text, tool_calls=calls,
+                           finish_reason="tool_calls" if calls else "stop")
+
+    # ------------------------------------------------------------- scoring
+    def score(self, sample: Sample, output: ModelOutput) -> Score:
+        raise NotImplementedError
+
+    def aggregate(self, scores: Sequence[Score]) -> dict[str, float]:
+        return aggregate_metrics(scores)
+
+
+def render_calls(calls: Sequence[ToolCall]) -> str:
+    """Calls as the JSON list format prompt mode asks for (labels kept when set)."""
+    return json.dumps([c.to_dict() for c in calls], ensure_ascii=False)
+
+
+def aggregate_metrics(scores: Sequence[Score]) -> dict[str, float]:
+    """Default aggregation shared by all tasks.
+
+    * ``accuracy``: share of samples that passed;
+    * a per-sample metric ``X`` that is a rate is averaged over the samples
+      that report it (so a metric only defined on some samples, like
+      ``no_tool_accuracy``, is a mean over those);
+    * counts named ``X_tp``, ``X_fp``, ``X_fn`` are summed and turned into
+      micro-averaged ``X_precision``, ``X_recall`` and ``X_f1``.
+    """
+    out: dict[str, float] = {}
+    if not scores:
+        return out
+    out["accuracy"] = sum(1 for s in scores if s.passed) / len(scores)
+    sums: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for s in scores:
+        for key, value in s.metrics.items():
+            sums[key] = sums.get(key, 0.0) + float(value)
+            counts[key] = counts.get(key, 0) + 1
+    prf_stems = {k[:-3] for k in sums if k.endswith(("_tp", "_fp", "_fn"))}
+    for stem in sorted(prf_stems):
+        tp, fp, fn = (sums.get(f"{stem}_{x}", 0.0) for x in ("tp", "fp", "fn"))
+        p = tp / (tp + fp) if tp + fp else 1.0
+        r = tp / (tp + fn) if tp + fn else 1.0
+        out[f"{stem}_precision"] = p
+        out[f"{stem}_recall"] = r
+        out[f"{stem}_f1"] = 2 * p * r / (p + r) if p + r else 0.0
+    for key in sorted(sums):
+        if key.endswith(("_tp", "_fp", "_fn")):
+            continue
+        out[key] = sums[key] / counts[key]
+    return out

@@ -1,0 +1,1 @@
+"""fcbench's built-in task plugins, one sub-package per sub-task (installed as ``fcbench_tasks``)."""
