@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--temperature", type=_non_negative_float, default=None)
     run.add_argument("--max-tokens", type=_positive_int, default=None)
     run.add_argument("--seed", type=_int, default=None)
+    run.add_argument("--base-url", action="append", default=[], metavar="URL",
+                     help="API endpoint; repeat to spread requests over several servers")
     run.add_argument("-M", "--model-arg", type=_model_arg, action="append", default=[],
                      metavar="KEY=VALUE", help="backend option (repeatable), e.g. -M delay=0.05")
     run.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
@@ -137,6 +139,8 @@ def _resolve_run_config(args: argparse.Namespace):
             seed=args.seed if args.seed is not None else sampling.get("seed", 0)),
         model_args={**saved.get("model_args", {}), **dict(args.model_arg)},
     )
+    if args.base_url:
+        config.model_args.update(base_url=args.base_url[0], base_urls=list(args.base_url))
     if config.suite is not None and not config.suite.is_dir():
         raise UsageError(f"{config.suite}: no such suite folder")
     return config

@@ -1,0 +1,5 @@
+import sys
+
+from fcbench.cli import main
+
+sys.exit(main())

@@ -1,0 +1,56 @@
+"""Shared helpers: run the real CLI in a subprocess, write small suites by hand."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """`python -m fcbench ARGS` as a user would run it; returns the completed process."""
+    full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "fcbench", *args], cwd=cwd or REPO, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def write_jsonl(path: Path, rows: list) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write((row if isinstance(row, str) else json.dumps(row)) + "\n")
+    return path
+
+
+WEATHER_TOOL = {
+    "name": "get_weather", "description": "Get the current weather for a city.",
+    "parameters": {"type": "object", "properties": {
+        "city": {"type": "string"},
+        "unit": {"type": "string", "enum": ["celsius", "fahrenheit"], "default": "celsius"}},
+        "required": ["city"]},
+}
+
+
+def param_sample(i: int, city: str = "Lisbon") -> dict:
+    """A hand-written parameter_value sample."""
+    return {"id": f"pv-{i}", "task": "parameter_value",
+            "messages": [{"role": "user", "content": f"What's the weather in {city}?"}],
+            "tools": [WEATHER_TOOL],
+            "gold": {"calls": [{"name": "get_weather", "arguments": {"city": [city], "unit": ["", "celsius"]}}]},
+            "metadata": {"domain": "weather"}}
+
+
+@pytest.fixture
+def tiny_suite(tmp_path: Path) -> Path:
+    """A suite folder with five parameter_value samples written by hand."""
+    suite = tmp_path / "suite"
+    write_jsonl(suite / "parameter_value" / "test.jsonl",
+                [param_sample(i, c) for i, c in enumerate(["Lisbon", "Paris", "Oslo", "Lima", "Rome"])])
+    return suite
