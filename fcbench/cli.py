@@ -158,6 +158,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.resume is not None and args.out is not None and args.out != args.resume:
         raise UsageError("give either --out (a new run) or --resume (an existing run), not both")
+    if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
+        raise UsageError(f"{args.out}: exists and is not an empty folder (use --resume to continue a run)")
     config = _resolve_run_config(args)
     model = resolve_model(config.model, config.sampling, **config.model_args)
     run_dir = args.resume or args.out or default_run_dir(config.model)
@@ -183,7 +185,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise UsageError(f"{args.suite}: no such suite folder")
     table = Table(title=f"fcbench tasks · suite {args.suite or 'builtin'}", title_justify="left")
     for col in ("task", "version", "test", "dev", "main metric", "description"):
-        table.add_column(col, justify="right" if col in ("test", "dev") else "left")
+        table.add_column(col, justify="right" if col in ("test", "dev") else "left",
+                         no_wrap=col != "description")
     for name, task in discover_tasks().items():
         table.add_row(name, task.version, str(task.count("test", args.suite)),
                       str(task.count("dev", args.suite)), task.main_metric, task.description)

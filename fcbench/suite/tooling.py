@@ -163,6 +163,7 @@ def run_tool(world: World, name: str, args: dict[str, Any]) -> dict[str, Any]:
         return tool.impl(world, tool.with_defaults(args))
     except ToolError as exc:
         return {"error": str(exc)}
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError) as exc:
-        # A badly typed predicted argument must not crash the scorer.
+    except Exception as exc:  # noqa: BLE001
+        # A badly typed predicted argument (a list where a string belongs...)
+        # must not crash the scorer; the catalog tests keep valid calls error-free.
         return {"error": f"invalid arguments: {type(exc).__name__}"}

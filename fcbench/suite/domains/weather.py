@@ -167,7 +167,7 @@ def get_air_quality(world: World, args: dict[str, Any]) -> dict[str, Any]:
     phrasings=["What's the UV index at latitude {lat}, longitude {lon}?",
                "UV level at coordinates {lat}, {lon}?",
                "Is the sun strong at {lat} / {lon}? Give me the UV index."],
-    sample_args=lambda rng, w: {k: _any_city(rng, w)[k] for k in ("lat", "lon")},
+    sample_args=lambda rng, w: {k: v for k, v in _any_city(rng, w).items() if k in ("lat", "lon")},
 )
 def get_uv_index(world: World, args: dict[str, Any]) -> dict[str, Any]:
     lat, lon = float(args["lat"]), float(args["lon"])

@@ -1,0 +1,290 @@
+"""Checking one predicted call against one gold call, and pairing call lists.
+
+A gold call is ``{"name": str, "arguments": {param: [accepted values]}, "label": str?}``
+(see the brief's gold formats); the value rules are in `values` and README.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Container, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from fcbench.records import Tool, ToolCall
+from fcbench.scoring import taxonomy as tx
+from fcbench.scoring.matching import optimal_matching
+from fcbench.scoring.references import parse_reference
+from fcbench.scoring.values import OMIT, canonical_value, value_failure
+
+
+@dataclass(frozen=True)
+class CallCheck:
+    """Verdict on one (predicted, gold) pair.
+
+    arg_tp/fp/fn count (parameter, value) pairs: tp = predicted arguments whose
+    value is accepted; fp = predicted arguments that are not; fn = gold
+    parameters that must be given (no ``""`` alternative) and were not matched.
+    A gold parameter that may be omitted and was omitted counts nowhere.
+    `schema_valid` is the jsonschema verdict on the predicted arguments
+    (references are exempt from it, since their value is only known at run time).
+    """
+
+    ok: bool
+    failures: tuple[str, ...]
+    arg_tp: int
+    arg_fp: int
+    arg_fn: int
+    detail: str
+    schema_valid: bool = True
+
+    @property
+    def agreement(self) -> float:
+        """Share of argument pairs that agree, in [0, 1] (1 when there are none)."""
+        total = self.arg_tp + self.arg_fp + self.arg_fn
+        return self.arg_tp / total if total else 1.0
+
+
+def gold_name(gold: Any) -> str:
+    return str(gold.get("name", "")) if isinstance(gold, dict) else ""
+
+
+def gold_arguments(gold: Any) -> dict[str, list]:
+    """The gold's parameter -> accepted-values lists (a bare value is read as a one-item list)."""
+    args = gold.get("arguments") if isinstance(gold, dict) else None
+    if not isinstance(args, dict):
+        return {}
+    return {str(k): (list(v) if isinstance(v, (list, tuple)) else [v]) for k, v in args.items()}
+
+
+def is_optional(accepted: Sequence[Any]) -> bool:
+    return any(isinstance(a, str) and a == "" for a in accepted)
+
+
+def required_gold_params(gold: Any) -> int:
+    """How many gold parameters must be given (the fn count of an unanswered gold call)."""
+    return sum(1 for acc in gold_arguments(gold).values() if not is_optional(acc))
+
+
+def pred_arguments(call: ToolCall) -> dict[str, Any]:
+    return call.arguments if isinstance(call.arguments, dict) else {}
+
+
+def _properties(tool: Tool | None) -> dict[str, Any] | None:
+    if tool is None or not isinstance(tool.parameters, dict):
+        return None
+    props = tool.parameters.get("properties")
+    return props if isinstance(props, dict) else None
+
+
+def _required(tool: Tool | None) -> set[str] | None:
+    if tool is None or not isinstance(tool.parameters, dict):
+        return None
+    req = tool.parameters.get("required")
+    return {str(r) for r in req} if isinstance(req, list) else set()
+
+
+def check_call(pred: ToolCall, gold: dict, tool: Tool | None, *,
+               known_names: Container[str] | None = None) -> CallCheck:
+    """Check `pred` against one gold call. `tool` holds the gold function's schema (or None).
+
+    `known_names` (the sample's library) tells a hallucinated function name from
+    a wrong one; without it every wrong name is ``wrong_function``. Never raises.
+    """
+    want = gold_name(gold)
+    accepted_by_param = gold_arguments(gold)
+    args = pred_arguments(pred)
+    if pred.name != want:
+        hallucinated = known_names is not None and pred.name not in known_names
+        category = tx.HALLUCINATED_FUNCTION if hallucinated else tx.WRONG_FUNCTION
+        return CallCheck(False, (category,), 0, len(args), required_gold_params(gold),
+                         f"called {pred.name!r}, expected {want!r}", True)
+
+    props, required = _properties(tool), _required(tool)
+    failures: list[str] = []
+    notes: list[str] = []
+    tp = fp = fn = 0
+    if not isinstance(pred.arguments, dict):
+        failures.append(tx.WRONG_TYPE)
+        notes.append("arguments are not a JSON object")
+    for key in sorted(args, key=str):
+        if key not in accepted_by_param or (props is not None and key not in props):
+            failures.append(tx.UNEXPECTED_ARG)
+            notes.append(f"unexpected {key}")
+            fp += 1
+            continue
+        verdict = value_failure(args[key], accepted_by_param[key], props.get(key) if props else None)
+        if verdict is None:
+            tp += 1
+        else:
+            failures.append(verdict)
+            notes.append(f"{key}={_short(args[key])} ({verdict})")
+            fp += 1
+            fn += 0 if is_optional(accepted_by_param[key]) else 1
+    for key in sorted(accepted_by_param):
+        if key in args or is_optional(accepted_by_param[key]):
+            continue
+        is_required = required is None or key in required
+        failures.append(tx.MISSING_REQUIRED_ARG if is_required else tx.MISSING_OPTIONAL_ARG)
+        notes.append(f"missing {key}")
+        fn += 1
+    schema_ok = schema_valid(args, tool) if isinstance(pred.arguments, dict) else False
+    if not schema_ok and not failures and schema_valid(canonical_call(gold, tool).arguments, tool):
+        # Only when the gold itself satisfies the schema: a generator slip must not fail models.
+        failures.append(tx.SCHEMA_INVALID)
+        notes.append("arguments violate the JSON Schema")
+    return CallCheck(not failures, tx.ordered(failures), tp, fp, fn, "; ".join(notes), schema_ok)
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# ------------------------------------------------------------ JSON Schema
+@lru_cache(maxsize=256)
+def _validator(schema_json: str):
+    import jsonschema
+
+    schema = json.loads(schema_json)
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def schema_valid(arguments: Any, tool: Tool | None) -> bool:
+    """Do `arguments` satisfy the tool's parameter schema? Reference values are exempt.
+
+    True when there is no tool or its schema itself is unusable (nothing to judge by).
+    """
+    if tool is None or not isinstance(tool.parameters, dict):
+        return True
+    try:
+        validator = _validator(json.dumps(tool.parameters, sort_keys=True))
+    except Exception:  # noqa: BLE001 - an unusable schema cannot fail a prediction
+        return True
+    try:
+        for error in validator.iter_errors(arguments):
+            if not _under_reference(arguments, list(error.absolute_path)):
+                return False
+    except Exception:  # noqa: BLE001 - odd Python values the validator cannot handle
+        return False
+    return True
+
+
+def _under_reference(instance: Any, path: list) -> bool:
+    node = instance
+    for step in path:
+        if parse_reference(node) is not None:
+            return True
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return parse_reference(node) is not None
+
+
+# ------------------------------------------------------------- canonical
+def canonical_call(gold: dict, tool: Tool | None = None) -> ToolCall:
+    """What the oracle sends: the first non-"" accepted value of each parameter
+    (nested accepted lists collapsed the same way); parameters whose list is only
+    ``[""]`` are omitted; the label is kept."""
+    props = _properties(tool) or {}
+    args: dict[str, Any] = {}
+    for key, accepted in gold_arguments(gold).items():
+        value = canonical_value(accepted, props.get(key))
+        if value is not OMIT:
+            args[key] = value
+    label = gold.get("label") if isinstance(gold, dict) else None
+    return ToolCall(gold_name(gold), args, label if isinstance(label, str) else None)
+
+
+# ------------------------------------------------------------- pairing
+@dataclass(frozen=True)
+class CallPairs:
+    """An optimal one-to-one pairing of predicted with gold calls."""
+
+    pairs: tuple[tuple[int, int, CallCheck], ...]  # (pred index, gold index, check)
+    unmatched_pred: tuple[int, ...]
+    unmatched_gold: tuple[int, ...]
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for _, _, c in self.pairs if c.ok)
+
+
+def pair_weight(check: CallCheck) -> float:
+    """Correct pairs first, then same function, then argument agreement; any pair beats none
+    (so a wrong call pairs with a leftover gold call and is reported as such)."""
+    same_name = not ({tx.WRONG_FUNCTION, tx.HALLUCINATED_FUNCTION} & set(check.failures))
+    return 1000.0 * check.ok + 10.0 * same_name + check.agreement + 0.001
+
+
+def tools_by_name(tools: Sequence[Tool]) -> dict[str, Tool]:
+    return {t.name: t for t in tools}
+
+
+def call_pairs(preds: Sequence[ToolCall], golds: Sequence[dict],
+               tools: Mapping[str, Tool] | Sequence[Tool] = (), *,
+               known_names: Container[str] | None = None) -> CallPairs:
+    """Pair predicted and gold calls by maximum-weight matching (order ignored).
+
+    Every pred/gold combination is checked once; `pair_weight` ranks them.
+    `known_names` defaults to the names in `tools`.
+    """
+    return pairs_from_checks(check_matrix(preds, golds, tools, known_names=known_names), len(golds))
+
+
+def check_matrix(preds: Sequence[ToolCall], golds: Sequence[dict],
+                 tools: Mapping[str, Tool] | Sequence[Tool] = (), *,
+                 known_names: Container[str] | None = None) -> list[list[CallCheck]]:
+    """``checks[i][j]`` = `check_call` of predicted call i against gold call j."""
+    by_name = tools if isinstance(tools, Mapping) else tools_by_name(tools)
+    names = known_names if known_names is not None else set(by_name)
+    return [[check_call(p, g, by_name.get(gold_name(g)), known_names=names) for g in golds]
+            for p in preds]
+
+
+def pairs_from_checks(checks: list[list[CallCheck]], n_gold: int) -> CallPairs:
+    """Optimal unordered pairing from a precomputed `check_matrix` (n_pred x n_gold)."""
+    preds, golds = range(len(checks)), range(n_gold)
+    matched = optimal_matching(len(preds), len(golds), lambda i, j: pair_weight(checks[i][j]))
+    used_p = {i for i, _ in matched}
+    used_g = {j for _, j in matched}
+    return CallPairs(tuple((i, j, checks[i][j]) for i, j in matched),
+                     tuple(i for i in range(len(preds)) if i not in used_p),
+                     tuple(j for j in range(len(golds)) if j not in used_g))
+
+
+def unmatched_pred_failure(call: ToolCall, known_names: Container[str] | None) -> str:
+    """An unpaired predicted call is extra, or hallucinated when its function does not exist."""
+    if known_names is not None and call.name not in known_names:
+        return tx.HALLUCINATED_FUNCTION
+    return tx.EXTRA_CALL
+
+
+def pairing_arg_counts(pairing: CallPairs, preds: Sequence[ToolCall],
+                       golds: Sequence[dict]) -> tuple[int, int, int]:
+    """(tp, fp, fn) of argument pairs over a whole pairing: paired calls by their checks,
+    every argument of an unpaired prediction fp, every must-give parameter of an unpaired gold fn."""
+    tp = sum(c.arg_tp for _, _, c in pairing.pairs)
+    fp = sum(c.arg_fp for _, _, c in pairing.pairs)
+    fn = sum(c.arg_fn for _, _, c in pairing.pairs)
+    fp += sum(len(pred_arguments(preds[i])) for i in pairing.unmatched_pred)
+    fn += sum(required_gold_params(golds[j]) for j in pairing.unmatched_gold)
+    return tp, fp, fn
+
+
+def pairing_failures(pairing: CallPairs, preds: Sequence[ToolCall],
+                     known_names: Container[str] | None) -> list[str]:
+    """Failure categories of a pairing: each wrong pair's, then extra/hallucinated, then missing."""
+    out: list[str] = []
+    for _, _, check in pairing.pairs:
+        out.extend(check.failures)
+    out.extend(unmatched_pred_failure(preds[i], known_names) for i in pairing.unmatched_pred)
+    out.extend(tx.MISSING_CALL for _ in pairing.unmatched_gold)
+    return out

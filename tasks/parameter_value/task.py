@@ -1,0 +1,81 @@
+"""parameter_value: slot filling. Exactly one gold call; the library holds its function.
+
+The native request forces a call (``tool_choice="required"``) and allows only
+one (``parallel_tool_calls=False``). When a model still makes several calls,
+the best one (optimal pairing) is judged and the others are extra.
+
+A sample passes when there is exactly one call and it is correct. Per-sample metrics:
+
+* ``pair_tp/fp/fn``: (parameter, value) pairs -> micro ``pair_precision/recall/f1``
+  (arguments of extra calls are fp; a call to the wrong function has all its
+  pairs fp and every must-give gold parameter fn);
+* ``schema_valid``: 1 when the judged call's arguments satisfy its function's
+  JSON Schema (0 for a function the library lacks); only reported when there is a call.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fcbench.records import ModelOutput, Sample, Score, ToolCall
+from fcbench.scoring import taxonomy as tx
+from fcbench.scoring.calls import (
+    call_pairs,
+    canonical_call,
+    gold_name,
+    pairing_arg_counts,
+    pairing_failures,
+    pred_arguments,
+    schema_valid,
+    tools_by_name,
+)
+from fcbench.scoring.gold import calls_gold_schema, gold_calls
+from fcbench.scoring.outputs import gate_failure, predicted_calls
+from fcbench.task import Task
+
+PROMPT = (Path(__file__).parent / "prompt.md").read_text(encoding="utf-8").strip()
+
+
+class ParameterValueTask(Task):
+    name = "parameter_value"
+    version = "1"
+    description = "Fill the arguments of a known function from the request (slot filling)."
+    main_metric = "accuracy"
+    report_metrics = ("pair_f1", "pair_precision", "pair_recall", "schema_valid")
+    gold_schema = calls_gold_schema(min_calls=1, max_calls=1)
+    prompt_instruction = PROMPT
+
+    def tool_choice(self, sample: Sample) -> str:
+        return "required"
+
+    def parallel_calls(self, sample: Sample) -> bool:
+        return False
+
+    def reference_calls(self, sample: Sample) -> list[ToolCall]:
+        tools = tools_by_name(sample.tools)
+        return [canonical_call(g, tools.get(gold_name(g))) for g in gold_calls(sample)[:1]]
+
+    def score(self, sample: Sample, output: ModelOutput) -> Score:
+        golds = gold_calls(sample)[:1]
+        tools = tools_by_name(sample.tools)
+        preds = predicted_calls(output)
+        pairing = call_pairs(preds, golds, tools)
+        tp, fp, fn = pairing_arg_counts(pairing, preds, golds)
+        metrics: dict[str, float] = {"pair_tp": tp, "pair_fp": fp, "pair_fn": fn}
+        judged = preds[pairing.pairs[0][0]] if pairing.pairs else (preds[0] if preds else None)
+        if judged is not None:
+            tool = tools.get(judged.name)
+            valid = tool is not None and isinstance(judged.arguments, dict) and schema_valid(
+                pred_arguments(judged), tool)
+            metrics["schema_valid"] = 1.0 if valid else 0.0
+        gate = gate_failure(output)
+        passed = gate is None and len(preds) == 1 and pairing.correct == 1 == len(golds)
+        if passed:
+            failures: tuple[str, ...] = ()
+        elif gate is not None:
+            failures = (gate,)
+        else:
+            failures = tx.ordered(pairing_failures(pairing, preds, set(tools)))
+        details = {"checks": [{"pred": i, "ok": c.ok, "detail": c.detail} for i, _, c in pairing.pairs],
+                   "extra_calls": list(pairing.unmatched_pred)}
+        return Score(passed, metrics, failures, details)
