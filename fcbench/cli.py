@@ -98,11 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--format", default="table", help="table (default), markdown, json or csv")
     rep.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
 
-    data = sub.add_parser("data", help="generate suites")
+    data = sub.add_parser("data", help="generate or import suites")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
     gen = data_sub.add_parser("generate", help="generate a fresh instance of the built-in suite")
     gen.add_argument("--seed", type=_int, required=True)
     gen.add_argument("--out", type=Path, required=True)
+    gen.set_defaults(func=cmd_data_generate)
+
+    # Commands that live in their own modules register here. Each `register`
+    # adds its parser and sets `func`; the module's heavy imports stay inside `func`.
+    for register in EXTENSIONS:
+        register(sub, data_sub)
     return parser
 
 
@@ -207,9 +213,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_data(args: argparse.Namespace) -> int:
-    if args.data_command != "generate":
-        raise UsageError("usage: fcbench data generate --seed S --out DIR")
+def cmd_data_generate(args: argparse.Namespace) -> int:
     from fcbench.suite.generator import write_suite
 
     if args.out.exists() and any(args.out.iterdir()):
@@ -220,17 +224,21 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"run": cmd_run, "list": cmd_list, "report": cmd_report, "data": cmd_data}
+COMMANDS = {"run": cmd_run, "list": cmd_list, "report": cmd_report}
+
+# `register(subparsers, data_subparsers)` functions of commands defined elsewhere.
+EXTENSIONS: list = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
+    handler = getattr(args, "func", None) or COMMANDS.get(args.command)
+    if handler is None:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return COMMANDS[args.command](args)
+        return handler(args)
     except UsageError as exc:
         print(f"fcbench: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

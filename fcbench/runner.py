@@ -58,8 +58,12 @@ SECRET_WORDS = ("key", "token", "secret", "password", "authorization")
 
 
 def redact_secrets(options: dict[str, Any]) -> dict[str, Any]:
-    """Backend options as recorded in run.json: anything that looks like a credential is dropped."""
-    return {k: v for k, v in options.items() if not any(w in k.lower() for w in SECRET_WORDS)}
+    """Backend options as recorded in run.json: anything that looks like a credential is dropped.
+
+    Names ending in ``_env`` hold the *name* of an environment variable, not a secret.
+    """
+    return {k: v for k, v in options.items()
+            if k.lower().endswith("_env") or not any(w in k.lower() for w in SECRET_WORDS)}
 
 
 def utc_now() -> str:

@@ -12,6 +12,9 @@ from fcbench.models.base import GenerateConfig, Model
 # `fcbench --help` and offline runs never import an SDK or vLLM.
 PROVIDERS: dict[str, tuple[str, str]] = {
     "replay": ("fcbench.models.replay", "ReplayModel"),
+    "openai": ("fcbench.models.openai_api", "OpenAIModel"),
+    "openai-compatible": ("fcbench.models.openai_compatible", "OpenAICompatibleModel"),
+    "anthropic": ("fcbench.models.anthropic_api", "AnthropicModel"),
 }
 REFERENCE_MODELS: dict[str, tuple[str, str]] = {
     "oracle": ("fcbench.models.reference", "OracleModel"),

@@ -1,0 +1,210 @@
+"""`anthropic/MODEL`: Anthropic's Messages API through the official SDK.
+
+The SDK never retries (``max_retries=0``): `fcbench.retry` is the one retry layer.
+anthropic 2.x has no ``temperature`` parameter, so it travels in ``extra_body``.
+
+Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``):
+
+* ``base_url``: default ``$ANTHROPIC_BASE_URL``, else the SDK's (api.anthropic.com).
+* ``api_key_env``: environment variable holding the key (default ``ANTHROPIC_API_KEY``);
+  it must be set unless a ``base_url`` is given.
+* ``timeout``: seconds per request (default 120).
+* ``extra_body``: a JSON object merged into every request body.
+* ``omit``: body fields not to send, comma-separated (e.g. ``temperature``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from fcbench.errors import InfraError, UsageError
+from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.chat_format import omit_fields, public_url, scrub, sdk_infra_error, with_call_ids
+from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
+
+#: Anthropic stop reasons in the Chat Completions vocabulary the rest of fcbench reads.
+FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "tool_use": "tool_calls",
+                  "max_tokens": "length", "refusal": "content_filter"}
+
+_ID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
+
+
+def tool_use_id(call_id: str) -> str:
+    """Anthropic accepts ids of ``[a-zA-Z0-9_-]`` only; OpenAI-style data may hold others."""
+    return _ID_UNSAFE.sub("_", call_id)
+
+
+def anthropic_tools(tools: Iterable[Tool]) -> list[dict[str, Any]]:
+    return [{"name": t.name, "description": t.description, "input_schema": t.parameters} for t in tools]
+
+
+def anthropic_tool_choice(choice: str, parallel: bool) -> dict[str, Any]:
+    if choice == "none":
+        return {"type": "none"}  # disable_parallel_tool_use is not allowed here
+    out: dict[str, Any] = {"type": "any" if choice == "required" else "auto"}
+    if not parallel:
+        out["disable_parallel_tool_use"] = True
+    return out
+
+
+def anthropic_messages(messages: Iterable[Message]) -> tuple[str | None, list[dict[str, Any]]]:
+    """(system prompt, messages) in Messages API form.
+
+    Tool results become ``tool_result`` blocks of a user turn; consecutive turns of
+    one role are merged into one (the API wants user and assistant to alternate),
+    with tool results first in a user turn, as the API requires.
+    """
+    system: list[str] = []
+    turns: list[dict[str, Any]] = []
+    for m in with_call_ids(messages):
+        if m.role == "system":
+            if m.content:
+                system.append(m.content)
+            continue
+        blocks: list[dict[str, Any]] = []
+        if m.role == "tool":
+            role = "user"
+            blocks.append({"type": "tool_result", "tool_use_id": tool_use_id(m.tool_call_id or ""),
+                           "content": m.content or ""})
+        else:
+            role = "assistant" if m.role == "assistant" else "user"
+            if m.content:
+                blocks.append({"type": "text", "text": m.content})
+            for call in m.tool_calls:
+                blocks.append({"type": "tool_use", "id": tool_use_id(call.id or ""), "name": call.name,
+                               "input": call.arguments})
+        if not blocks:  # the API refuses empty turns and empty text blocks
+            continue
+        if turns and turns[-1]["role"] == role:
+            turns[-1]["content"].extend(blocks)
+        else:
+            turns.append({"role": role, "content": blocks})
+    for turn in turns:
+        if turn["role"] == "user":  # stable sort: tool results first, order otherwise kept
+            turn["content"].sort(key=lambda block: block["type"] != "tool_result")
+    return ("\n\n".join(system) or None), turns
+
+
+def messages_payload(request: Request, model: str, config: GenerateConfig,
+                     omit: Iterable[str] = ()) -> dict[str, Any]:
+    """Keyword arguments of ``messages.create`` (temperature inside ``extra_body``)."""
+    system, messages = anthropic_messages(request.messages)
+    payload: dict[str, Any] = {"model": model, "max_tokens": config.max_tokens, "messages": messages,
+                               "extra_body": {"temperature": config.temperature}}
+    if system:
+        payload["system"] = system
+    if request.tools:
+        payload["tools"] = anthropic_tools(request.tools)
+        payload["tool_choice"] = anthropic_tool_choice(request.tool_choice, request.parallel_tool_calls)
+    for field in omit:
+        payload.pop(field, None)
+        payload["extra_body"].pop(field, None)
+    return payload
+
+
+def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
+    """A Messages API answer as a ModelOutput (tool inputs arrive as objects already)."""
+    try:
+        blocks = body["content"]
+        if not isinstance(blocks, list):
+            raise TypeError("content is not a list")
+    except (KeyError, TypeError) as exc:
+        raise InfraError("bad_response", f"not a Messages API answer ({type(exc).__name__}: {exc})",
+                         retryable=True) from None
+    texts: list[str] = []
+    calls: list[ToolCall] = []
+    problems: list[str] = []
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("type") == "text" and isinstance(block.get("text"), str):
+            texts.append(block["text"])
+        elif block.get("type") == "tool_use":
+            name, arguments = block.get("name"), block.get("input")
+            if not isinstance(name, str) or not name:
+                problems.append("a tool call has no function name")
+            elif not isinstance(arguments, dict):
+                problems.append(f"arguments of {name} are not a JSON object")
+            else:
+                calls.append(ToolCall(name, arguments, None, block.get("id") or None))
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    stop = body.get("stop_reason")
+    text = "".join(texts) or None
+    raw = {"content": blocks, "stop_reason": stop}
+    common = {"finish_reason": FINISH_REASONS.get(stop, stop), "latency_s": latency_s, "raw": raw,
+              "usage": Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0))}
+    if problems:
+        shown = "\n".join([text or "", *(json.dumps(b, default=str) for b in blocks
+                                         if isinstance(b, dict) and b.get("type") == "tool_use")]).strip()
+        return ModelOutput(text=shown or None, malformed="; ".join(problems), **common)
+    return ModelOutput(text=text, tool_calls=tuple(calls), **common)
+
+
+class AnthropicModel(Model):
+    provider = "anthropic"
+
+    def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
+                 base_urls: Any = None, api_key_env: str = "ANTHROPIC_API_KEY", timeout: float = 120,
+                 extra_body: dict[str, Any] | None = None, omit: Any = None, http_client: Any = None,
+                 **options: Any):
+        super().__init__(name, config, **options)
+        if isinstance(base_urls, list) and len(base_urls) > 1:
+            raise UsageError("anthropic/ takes one --base-url")
+        self.model_id = name.split("/", 1)[1]
+        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
+        key = os.environ.get(str(api_key_env))
+        if not key and not self.base_url:
+            raise UsageError(f"anthropic/ needs an API key in ${api_key_env}")
+        self._api_key = key or "EMPTY"
+        self.timeout = float(timeout)
+        if extra_body is not None and not isinstance(extra_body, dict):
+            raise UsageError("extra_body must be a JSON object")
+        self.extra_body = extra_body or {}
+        self.omit = omit_fields(omit)
+        self._http_client = http_client  # tests inject an httpx2 client with a MockTransport
+        self._client: Any = None
+
+    def _open_client(self) -> Any:
+        import anthropic
+
+        self._client = anthropic.AsyncAnthropic(api_key=self._api_key, base_url=self.base_url, max_retries=0,
+                                                timeout=self.timeout, http_client=self._http_client)
+        return self._client
+
+    async def generate(self, request: Request) -> ModelOutput:
+        import anthropic
+
+        client = self._client or self._open_client()
+        payload = messages_payload(request, self.model_id, self.config, self.omit)
+        payload["extra_body"].update(self.extra_body)
+        start = time.perf_counter()
+        try:
+            raw = await client.messages.with_raw_response.create(**payload)
+            answer = raw.http_response.json()
+        except anthropic.AnthropicError as exc:
+            error = sdk_infra_error(exc, anthropic, [self._api_key])
+            if error is None:
+                raise InfraError("backend_error", scrub(f"{type(exc).__name__}: {exc}", [self._api_key]),
+                                 retryable=False) from None
+            raise error from None
+        except ValueError as exc:
+            raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
+        return parse_messages_response(answer, time.perf_counter() - start)
+
+    def settings(self) -> dict[str, Any]:
+        import anthropic
+
+        return {"provider": self.provider, "model": self.model_id,
+                "client": f"anthropic {anthropic.__version__}",
+                "base_url": public_url(self.base_url) or "https://api.anthropic.com (SDK default)",
+                "timeout": self.timeout, "extra_body": self.extra_body, "omit": sorted(self.omit)}
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None

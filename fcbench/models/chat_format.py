@@ -1,0 +1,326 @@
+"""The OpenAI Chat Completions wire format, shared by the HTTP backends.
+
+* `chat_payload`: a backend-neutral `Request` -> the JSON body of ``POST /chat/completions``.
+* `parse_chat_response`: that endpoint's JSON answer -> `ModelOutput`. A call whose
+  ``arguments`` string is not a JSON object makes the output *malformed* (a scoring
+  outcome, never an exception); a body that is not a chat completion at all is an
+  `InfraError` (no answer was obtained).
+* `with_call_ids`: gives every assistant tool call an id and every tool result the id
+  of the call it answers (``call_N`` when the data has none). The Anthropic backend
+  uses it too, so that both formats pair calls and results the same way.
+* `infra_error_for_status` / `retry_after_seconds` / `scrub`: the one mapping of HTTP
+  statuses to `InfraError` kinds, used by every HTTP backend (SDK or not).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from fcbench.errors import InfraError, UsageError
+from fcbench.models.base import GenerateConfig
+from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
+
+#: Longest error text (from a server's body) kept in an InfraError message.
+MAX_ERROR_TEXT = 400
+
+
+# ------------------------------------------------------------------ call ids
+def with_call_ids(messages: Iterable[Message]) -> list[Message]:
+    """The messages with an id on every assistant call and a `tool_call_id` on every tool result.
+
+    Missing call ids become ``call_1``, ``call_2``... (skipping ids the data already
+    uses). A tool message without `tool_call_id` answers the earliest unanswered call
+    of the latest assistant turn with the same name, else the earliest unanswered one.
+    """
+    messages = list(messages)
+    taken = {c.id for m in messages for c in m.tool_calls if c.id}
+    taken |= {m.tool_call_id for m in messages if m.tool_call_id}
+    counter = 0
+
+    def fresh() -> str:
+        nonlocal counter
+        while True:
+            counter += 1
+            candidate = f"call_{counter}"
+            if candidate not in taken:
+                taken.add(candidate)
+                return candidate
+
+    out: list[Message] = []
+    pending: list[ToolCall] = []  # calls of the latest assistant turn not yet answered
+    for message in messages:
+        if message.role == "assistant" and message.tool_calls:
+            calls = tuple(c if c.id else ToolCall(c.name, c.arguments, c.label, fresh())
+                          for c in message.tool_calls)
+            pending = list(calls)
+            message = Message(message.role, message.content, calls, message.tool_call_id, message.name)
+        elif message.role == "tool":
+            call_id = message.tool_call_id
+            if call_id:
+                pending = [c for c in pending if c.id != call_id]
+            else:
+                match = next((c for c in pending if c.name == message.name), pending[0] if pending else None)
+                if match is not None:
+                    pending.remove(match)
+                    call_id = match.id
+                else:
+                    call_id = fresh()
+            message = Message("tool", message.content, (), call_id, message.name or _name_of(call_id, out))
+        out.append(message)
+    return out
+
+
+def _name_of(call_id: str, earlier: list[Message]) -> str | None:
+    for message in reversed(earlier):
+        for call in message.tool_calls:
+            if call.id == call_id:
+                return call.name
+    return None
+
+
+# ------------------------------------------------------------------ request
+def openai_tools(tools: Iterable[Tool]) -> list[dict[str, Any]]:
+    return [{"type": "function",
+             "function": {"name": t.name, "description": t.description, "parameters": t.parameters}}
+            for t in tools]
+
+
+def openai_messages(messages: Iterable[Message], *, tool_names: bool = False) -> list[dict[str, Any]]:
+    """Chat messages in OpenAI form. `tool_names` adds ``name`` to tool results: vLLM's chat
+    templates may use it, but it is not part of OpenAI's documented tool message."""
+    out: list[dict[str, Any]] = []
+    for m in with_call_ids(messages):
+        if m.role == "assistant" and m.tool_calls:
+            out.append({"role": "assistant", "content": m.content or None,
+                        "tool_calls": [{"id": c.id, "type": "function",
+                                        "function": {"name": c.name,
+                                                     "arguments": json.dumps(c.arguments, ensure_ascii=False)}}
+                                       for c in m.tool_calls]})
+        elif m.role == "tool":
+            d = {"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content or ""}
+            if tool_names and m.name:
+                d["name"] = m.name
+            out.append(d)
+        else:
+            out.append({"role": m.role, "content": m.content or ""})
+    return out
+
+
+def chat_payload(request: Request, model: str, config: GenerateConfig, *,
+                 max_tokens_field: str = "max_tokens", tool_names: bool = False,
+                 extra_body: Mapping[str, Any] | None = None,
+                 omit: Iterable[str] = ()) -> dict[str, Any]:
+    """The JSON body of ``POST /chat/completions`` for one request.
+
+    `tool_choice` and `parallel_tool_calls` are sent only with tools (OpenAI rejects
+    them otherwise). Fields named in `omit` are left out; `extra_body` is merged last.
+    `max_tokens_field` is ``max_tokens`` (understood by every OpenAI-compatible
+    server) or ``max_completion_tokens`` (required by OpenAI's reasoning models;
+    vLLM accepts both).
+    """
+    body: dict[str, Any] = {"model": model,
+                            "messages": openai_messages(request.messages, tool_names=tool_names),
+                            "temperature": config.temperature,
+                            max_tokens_field: config.max_tokens}
+    if config.seed is not None:
+        body["seed"] = config.seed
+    if request.tools:
+        body["tools"] = openai_tools(request.tools)
+        body["tool_choice"] = request.tool_choice
+        body["parallel_tool_calls"] = request.parallel_tool_calls
+    for field in omit:
+        body.pop(field, None)
+    if extra_body:
+        body.update(extra_body)
+    return body
+
+
+def omit_fields(value: Any) -> frozenset[str]:
+    """The ``omit`` option (``"temperature,seed"`` or a JSON list) as a set of body fields."""
+    if not value:
+        return frozenset()
+    items = value.split(",") if isinstance(value, str) else value
+    fields = frozenset(str(item).strip() for item in items if str(item).strip())
+    protected = fields & {"model", "messages"}
+    if protected:
+        raise UsageError(f"omit cannot drop {', '.join(sorted(protected))}")
+    return fields
+
+
+# ------------------------------------------------------------------ response
+def parse_arguments(name: str, arguments: Any) -> tuple[dict[str, Any] | None, str | None]:
+    """(arguments as a dict, None) or (None, why they are malformed).
+
+    An empty string means "no arguments" (some servers send it for parameterless functions).
+    """
+    if isinstance(arguments, dict):
+        return arguments, None
+    if arguments is None or (isinstance(arguments, str) and not arguments.strip()):
+        return {}, None
+    if not isinstance(arguments, str):
+        return None, f"arguments of {name} are not a JSON object"
+    try:
+        value = json.loads(arguments)
+    except ValueError:
+        return None, f"arguments of {name} are not valid JSON"
+    if not isinstance(value, dict):
+        return None, f"arguments of {name} are not a JSON object"
+    return value, None
+
+
+def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
+    """A Chat Completions answer as a ModelOutput.
+
+    Malformed calls leave `tool_calls` empty (like the text parsers do) and keep the
+    raw call text in `text`, after any content, so a reader sees what came back.
+    """
+    try:
+        choice = body["choices"][0]
+        message = choice["message"]
+        if not isinstance(message, dict):
+            raise TypeError("message is not an object")
+    except (KeyError, IndexError, TypeError) as exc:
+        raise InfraError("bad_response", f"not a chat completion ({type(exc).__name__}: {exc}): "
+                         f"{_excerpt(json.dumps(body, default=str))}", retryable=True) from None
+    content = message.get("content")
+    text = content if isinstance(content, str) and content else None
+    calls: list[ToolCall] = []
+    problems: list[str] = []
+    raw_calls: list[str] = []
+    for item in message.get("tool_calls") or ():
+        function = item.get("function") if isinstance(item, dict) else None
+        if not isinstance(function, dict):
+            problems.append("a tool call has no function")
+            raw_calls.append(json.dumps(item, default=str))
+            continue
+        name = function.get("name")
+        raw_arguments = function.get("arguments")
+        raw_calls.append(f"{name} {raw_arguments if isinstance(raw_arguments, str) else json.dumps(raw_arguments)}")
+        if not isinstance(name, str) or not name:
+            problems.append("a tool call has no function name")
+            continue
+        arguments, problem = parse_arguments(name, raw_arguments)
+        if problem:
+            problems.append(problem)
+        else:
+            calls.append(ToolCall(name, arguments, None, item.get("id") or None))
+    usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
+    output = ModelOutput(
+        text=text, tool_calls=tuple(calls), finish_reason=choice.get("finish_reason"),
+        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
+        latency_s=latency_s, raw=message)
+    if problems:
+        shown = "\n".join(part for part in (text, *raw_calls) if part)
+        return ModelOutput(text=shown, finish_reason=output.finish_reason, usage=output.usage,
+                           latency_s=latency_s, malformed="; ".join(problems), raw=message)
+    return output
+
+
+# ------------------------------------------------------------------ errors
+def scrub(text: str, secrets: Iterable[str | None]) -> str:
+    """`text` with every secret replaced by ``***``."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_ERROR_TEXT else text[:MAX_ERROR_TEXT] + "..."
+
+
+def public_url(url: str | None) -> str | None:
+    """A URL without user info or query string, fit for settings and messages."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
+    """The server's wait hint: ``retry-after-ms``, else ``retry-after`` (seconds or an HTTP date)."""
+    if not headers:
+        return None
+
+    def get(name: str) -> str | None:
+        value = headers.get(name)
+        return value if value is not None else headers.get(name.title())
+
+    ms = get("retry-after-ms")
+    if ms is not None:
+        try:
+            return max(float(ms) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        return max(parsedate_to_datetime(value).timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+#: status -> (kind, retryable) for the statuses that are not simply 4xx/5xx.
+STATUS_KINDS: dict[int, tuple[str, bool]] = {
+    400: ("bad_request", False),
+    401: ("auth", False),
+    402: ("billing", False),
+    403: ("auth", False),
+    404: ("not_found", False),
+    408: ("timeout", True),
+    409: ("conflict", True),
+    413: ("bad_request", False),
+    422: ("bad_request", False),
+    429: ("rate_limit", True),
+    529: ("overloaded", True),
+}
+
+
+def status_kind(status: int) -> tuple[str, bool]:
+    """(kind, retryable) for an HTTP error status."""
+    if status in STATUS_KINDS:
+        return STATUS_KINDS[status]
+    if status >= 500:
+        return "server_error", True
+    if status >= 400:
+        return "bad_request", False
+    return "http_error", False
+
+
+def infra_error_for_status(status: int, text: str, headers: Mapping[str, str] | None = None,
+                           secrets: Iterable[str | None] = ()) -> InfraError:
+    """The InfraError for an HTTP error answer; `text` is the server's message (scrubbed here)."""
+    kind, retryable = status_kind(status)
+    message = scrub(f"HTTP {status} ({kind}): {_excerpt(text)}", secrets)
+    return InfraError(kind, message, retryable=retryable,
+                      retry_after=retry_after_seconds(headers) if retryable else None, status=status)
+
+
+def sdk_infra_error(exc: Exception, sdk: Any, secrets: list[str | None]) -> InfraError | None:
+    """The InfraError for an exception of the OpenAI or Anthropic SDK (same class layout), else None."""
+    if isinstance(exc, sdk.APIStatusError):
+        headers = exc.response.headers if exc.response is not None else None
+        return infra_error_for_status(exc.status_code, str(exc.message), headers, secrets)
+    if isinstance(exc, sdk.APITimeoutError):
+        return InfraError("timeout", scrub(f"{type(exc).__name__}: {exc}", secrets), retryable=True)
+    if isinstance(exc, sdk.APIConnectionError):
+        cause = exc.__cause__ or exc.__context__
+        detail = f"{exc} ({type(cause).__name__}: {cause})" if cause else str(exc)
+        return InfraError("connection", scrub(f"{type(exc).__name__}: {detail}", secrets), retryable=True)
+    if isinstance(exc, sdk.APIError):  # e.g. a response the SDK could not validate
+        return InfraError("bad_response", scrub(f"{type(exc).__name__}: {exc}", secrets), retryable=True)
+    return None
