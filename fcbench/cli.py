@@ -152,6 +152,14 @@ def _resolve_run_config(args: argparse.Namespace):
     return config
 
 
+def wide_console():
+    """stdout console; logs and pipes get a wide table instead of rich's 80-column default."""
+    from rich.console import Console
+
+    console = Console()
+    return console if console.is_terminal else Console(width=160)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -174,7 +182,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     with RunProgress(runner, err, enabled=not args.quiet) as progress:
         asyncio.run(runner.run(on_result=progress.advance))
     results, manifest = load_run(run_dir)
-    out = Console()
+    out = wide_console()
     out.print(render_table(results, manifest, show_mean=args.mean))
     out.print(f"run folder: {run_dir}")
     return 0
@@ -196,7 +204,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     for name, task in discover_tasks().items():
         table.add_row(name, task.version, str(task.count("test", args.suite)),
                       str(task.count("dev", args.suite)), task.main_metric, task.description)
-    Console().print(table)
+    wide_console().print(table)
     return 0
 
 
@@ -209,7 +217,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if isinstance(out, str):
         sys.stdout.write(out)
     else:
-        Console().print(out)
+        wide_console().print(out)
     return 0
 
 

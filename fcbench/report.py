@@ -126,6 +126,8 @@ def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: b
     caption = [f"infra failures {results['totals'].get('infra_errors', 0)} (excluded from scores)"]
     if totals.get("prompt_tokens") or totals.get("completion_tokens"):
         caption.append(f"tokens {totals.get('prompt_tokens', 0)} in / {totals.get('completion_tokens', 0)} out")
+    if totals.get("cost_usd_estimate") is not None:
+        caption.append(f"cost ≈ ${totals['cost_usd_estimate']:.2f} (indicative price table)")
     if lat:
         caption.append(f"latency p50 {lat.get('p50', 0):.3f}s p90 {lat.get('p90', 0):.3f}s p99 {lat.get('p99', 0):.3f}s")
     table.caption = " · ".join(caption)

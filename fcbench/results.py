@@ -37,7 +37,7 @@ def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
     results = list(results)
     scored = [r for r in results if r.status == "scored"]
     infra = [r for r in results if r.status == "infra_error"]
-    scores = [Score(bool(r.passed), r.metrics, r.failures) for r in scored]
+    scores = [Score(bool(r.passed), r.metrics, r.failures, r.details) for r in scored]
     metrics = task.aggregate(scores) if scores else {}
     failures = Counter(f for r in scored for f in r.failures)
     return {

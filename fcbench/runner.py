@@ -23,6 +23,7 @@ from fcbench import __version__
 from fcbench.dataset import file_checksum
 from fcbench.errors import UsageError
 from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.pricing import estimate_cost
 from fcbench.pipeline import run_sample
 from fcbench.records import Mode, Sample, SampleResult
 from fcbench.registry import discover_tasks, select_tasks
@@ -231,7 +232,10 @@ class Runner:
         manifest["sessions"].append(session)
         manifest["finished"] = session["finished"]
         manifest["status"] = "complete" if results["totals"]["infra_errors"] == 0 else "incomplete"
-        manifest["totals"] = {**results["totals"], **runtime_totals(final.values())}
+        totals = {**results["totals"], **runtime_totals(final.values())}
+        totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],
+                                                    totals["completion_tokens"], self.config.model_args)
+        manifest["totals"] = totals
         self.store.write_manifest(manifest)
         return results
 

@@ -1,0 +1,78 @@
+"""Settings of an emulated model server, and the names of its behaviours and faults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from fcbench.errors import UsageError
+
+#: What the server answers for a matched sample (see `fcbench.testing.behaviours`).
+BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls")
+#: Faults it can inject instead of (or on the way to) an answer.
+FAULTS = ("429", "500", "529", "timeout", "drop")
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Everything that decides what an `EmulatedServer` answers.
+
+    `behaviour` is one behaviour name for every sample, or a mix such as
+    ``{"gold": 0.7, "perturbed": 0.3}`` (or the string ``"gold=0.7,perturbed=0.3"``):
+    each sample gets one behaviour, picked by a hash of (seed, task, sample id),
+    so the choice does not depend on request order. `fault_rate` is the share
+    of requests that get one of `faults`; the decision hashes (seed, sample,
+    attempt number), so the same sample can fail once and succeed on retry,
+    identically from run to run.
+    """
+
+    tasks: str | Sequence[str] = "all"
+    limit: int | None = None
+    suite: str | Path | None = None
+    split: str = "test"
+    behaviour: str | Mapping[str, float] = "gold"
+    latency_s: float = 0.0
+    fault_rate: float = 0.0
+    faults: Sequence[str] = FAULTS
+    hang_s: float = 5.0
+    retry_after_s: float = 0.05
+    seed: int = 0
+    host: str = "127.0.0.1"
+    port: int = 0
+    model_name: str = "emulated"
+
+    def behaviour_mix(self) -> tuple[tuple[str, float], ...]:
+        """The behaviour mix as ((name, share), ...) with shares summing to 1."""
+        return parse_behaviour_mix(self.behaviour)
+
+    def fault_kinds(self) -> tuple[str, ...]:
+        kinds = tuple(self.faults.split(",")) if isinstance(self.faults, str) else tuple(self.faults)
+        kinds = tuple(k.strip() for k in kinds if k.strip())
+        unknown = [k for k in kinds if k not in FAULTS]
+        if unknown:
+            raise UsageError(f"unknown fault kind(s) {unknown} (known: {', '.join(FAULTS)})")
+        if self.fault_rate > 0 and not kinds:
+            raise UsageError("fault_rate > 0 but no fault kind chosen")
+        if not 0.0 <= self.fault_rate <= 1.0:
+            raise UsageError(f"fault_rate must be within [0, 1], got {self.fault_rate}")
+        return kinds
+
+
+def parse_behaviour_mix(spec: str | Mapping[str, float]) -> tuple[tuple[str, float], ...]:
+    if isinstance(spec, str):
+        pairs: list[tuple[str, float]] = []
+        for part in (p.strip() for p in spec.split(",")):
+            if not part:
+                continue
+            name, _, share = part.partition("=")
+            pairs.append((name.strip(), float(share) if share else 1.0))
+    else:
+        pairs = [(str(k), float(v)) for k, v in spec.items()]
+    unknown = [name for name, _ in pairs if name not in BEHAVIOURS]
+    if unknown or not pairs:
+        raise UsageError(f"unknown behaviour(s) {unknown or spec!r} (known: {', '.join(BEHAVIOURS)})")
+    total = sum(share for _, share in pairs)
+    if total <= 0 or any(share < 0 for _, share in pairs):
+        raise UsageError(f"behaviour shares must be >= 0 with a positive sum: {spec!r}")
+    return tuple((name, share / total) for name, share in pairs)

@@ -1,0 +1,73 @@
+"""Command line: ``python -m fcbench.testing.server --port 8011 --behaviour gold --latency 0.05``.
+
+Prints the base URL (OpenAI clients use ``BASE/v1``, Anthropic clients ``BASE``)
+and serves until Ctrl-C, then prints the counters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from fcbench.errors import UsageError
+from fcbench.testing.config import BEHAVIOURS, FAULTS, ServerConfig
+from fcbench.testing.emulator import EmulatedServer
+
+
+def parse_args(argv: list[str] | None = None) -> ServerConfig:
+    p = argparse.ArgumentParser(prog="python -m fcbench.testing.server",
+                                description="Emulated OpenAI + Anthropic model server for fcbench.")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0, help="0 = any free port (default)")
+    p.add_argument("--tasks", default="all", help="'all' or a comma-separated list of task names")
+    p.add_argument("--suite", default=None, help="suite folder (default: the built-in data)")
+    p.add_argument("--split", default="test")
+    p.add_argument("--limit", type=int, default=None, help="samples per task")
+    p.add_argument("--behaviour", default="gold",
+                   help=f"one of {', '.join(BEHAVIOURS)}, or a mix like gold=0.8,perturbed=0.2")
+    p.add_argument("--latency", type=float, default=0.0, help="seconds per request")
+    p.add_argument("--fault-rate", type=float, default=0.0)
+    p.add_argument("--faults", default=",".join(FAULTS), help="comma-separated fault kinds")
+    p.add_argument("--hang", type=float, default=5.0, help="seconds a 'timeout' fault sleeps")
+    p.add_argument("--retry-after", type=float, default=0.05, help="Retry-After of 429 faults, seconds")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--model-name", default="emulated")
+    a = p.parse_args(argv)
+    return ServerConfig(tasks=a.tasks, limit=a.limit, suite=a.suite, split=a.split, behaviour=a.behaviour,
+                        latency_s=a.latency, fault_rate=a.fault_rate, faults=tuple(a.faults.split(",")),
+                        hang_s=a.hang, retry_after_s=a.retry_after, seed=a.seed, host=a.host, port=a.port,
+                        model_name=a.model_name)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the server like Ctrl-C: counters printed, port released
+
+
+def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        config = parse_args(argv)
+        server = EmulatedServer(config)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    with server:
+        loaded = ", ".join(f"{t}={n}" for t, n in server.script.loaded.items())
+        print(f"emulated server on {server.base_url} ({loaded}); OpenAI base_url {server.base_url}/v1",
+              flush=True)
+        for clash in server.script.ambiguities():
+            print(f"warning: identical conversations answer differently, requests get 400: {clash}",
+                  file=sys.stderr)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            pass
+        print(json.dumps({k: v for k, v in server.stats().items() if k != "per_sample"}), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
