@@ -44,6 +44,16 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
 def _int(text: str) -> int:
     try:
         return int(text)
@@ -87,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="API endpoint; repeat to spread requests over several servers")
     run.add_argument("-M", "--model-arg", type=_model_arg, action="append", default=[],
                      metavar="KEY=VALUE", help="backend option (repeatable), e.g. -M delay=0.05")
+    run.add_argument("--retries", type=_non_negative_int, default=None,
+                     help="extra attempts after a transient fault (5xx, timeout, drop; default 3)")
+    run.add_argument("--rate-limit-retries", type=_non_negative_int, default=None,
+                     help="extra attempts after a rate limit (429; default 6)")
+    run.add_argument("--retry-base-delay", type=_non_negative_float, default=None,
+                     help="first back-off in seconds, doubled each attempt (default 0.5); Retry-After wins")
     run.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -115,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------- run
 def _resolve_run_config(args: argparse.Namespace):
     from fcbench.models.base import GenerateConfig
+    from fcbench.retry import RetryPolicy
     from fcbench.runner import RunConfig
     from fcbench.store import RunStore
 
@@ -145,6 +162,11 @@ def _resolve_run_config(args: argparse.Namespace):
             seed=args.seed if args.seed is not None else sampling.get("seed", 0)),
         model_args={**saved.get("model_args", {}), **dict(args.model_arg)},
     )
+    defaults = RetryPolicy()
+    config.retry = RetryPolicy(
+        rate_limit_retries=defaults.rate_limit_retries if args.rate_limit_retries is None else args.rate_limit_retries,
+        transient_retries=defaults.transient_retries if args.retries is None else args.retries,
+        base_delay=defaults.base_delay if args.retry_base_delay is None else args.retry_base_delay)
     if args.base_url:
         config.model_args.update(base_url=args.base_url[0], base_urls=list(args.base_url))
     if config.suite is not None and not config.suite.is_dir():
@@ -185,6 +207,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = wide_console()
     out.print(render_table(results, manifest, show_mean=args.mean))
     out.print(f"run folder: {run_dir}")
+    unanswered = results["totals"].get("infra_errors", 0)
+    if unanswered:
+        print(f"fcbench: {unanswered} samples ended in infrastructure failures (excluded from scores); "
+              f"run again with --resume {run_dir}", file=sys.stderr)
     return 0
 
 
