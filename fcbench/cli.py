@@ -97,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="API endpoint; repeat to spread requests over several servers")
     run.add_argument("-M", "--model-arg", type=_model_arg, action="append", default=[],
                      metavar="KEY=VALUE", help="backend option (repeatable), e.g. -M delay=0.05")
+    run.add_argument("--judge", metavar="MODEL", default=None,
+                     help="optional LLM judge (provider/model) for response generation; off by default")
     run.add_argument("--retries", type=_non_negative_int, default=None,
                      help="extra attempts after a transient fault (5xx, timeout, drop; default 3)")
     run.add_argument("--rate-limit-retries", type=_non_negative_int, default=None,
@@ -143,7 +145,7 @@ def _resolve_run_config(args: argparse.Namespace):
                  "limit": fields.get("limit"), "tasks": ",".join(fields.get("tasks", {})),
                  "sampling": fields.get("sampling") or {}, "concurrency": manifest.get("concurrency"),
                  "suite": (manifest.get("suite") or {}).get("path"),
-                 "model_args": manifest.get("model_args") or {}}
+                 "model_args": manifest.get("model_args") or {}, "judge": fields.get("judge")}
     model = args.model or saved.get("model")
     if not model:
         raise UsageError("--model is required (e.g. --model reference/lexical)")
@@ -161,6 +163,7 @@ def _resolve_run_config(args: argparse.Namespace):
             max_tokens=args.max_tokens or sampling.get("max_tokens", 1024),
             seed=args.seed if args.seed is not None else sampling.get("seed", 0)),
         model_args={**saved.get("model_args", {}), **dict(args.model_arg)},
+        judge=args.judge or saved.get("judge"),
     )
     defaults = RetryPolicy()
     config.retry = RetryPolicy(
@@ -187,9 +190,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
+    from fcbench.models.base import GenerateConfig
     from fcbench.models.registry import resolve_model
     from fcbench.progress import RunProgress
-    from fcbench.report import render_table, load_run
+    from fcbench.report import load_run, render_table
     from fcbench.runner import Runner, default_run_dir
 
     if args.resume is not None and args.out is not None and args.out != args.resume:
@@ -199,7 +203,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     config = _resolve_run_config(args)
     model = resolve_model(config.model, config.sampling, **config.model_args)
     run_dir = args.resume or args.out or default_run_dir(config.model)
-    runner = Runner(config, model, run_dir, resume=args.resume is not None)
+    judge = resolve_model(config.judge, GenerateConfig(temperature=0.0, max_tokens=64)) if config.judge else None
+    runner = Runner(config, model, run_dir, resume=args.resume is not None, judge=judge)
     err = Console(stderr=True)
     with RunProgress(runner, err, enabled=not args.quiet) as progress:
         asyncio.run(runner.run(on_result=progress.advance))
@@ -216,7 +221,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------ list/report
 def cmd_list(args: argparse.Namespace) -> int:
-    from rich.console import Console
     from rich.table import Table
 
     from fcbench.registry import discover_tasks
@@ -235,7 +239,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from rich.console import Console
 
     from fcbench.report import render
 

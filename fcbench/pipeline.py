@@ -14,7 +14,7 @@ from dataclasses import replace
 from fcbench.errors import InfraError
 from fcbench.models.base import Model
 from fcbench.parsing import extract_calls, looks_like_call
-from fcbench.records import InfraFailure, ModelOutput, Request, Sample, SampleResult
+from fcbench.records import InfraFailure, ModelOutput, Request, Sample, SampleResult, Score
 from fcbench.retry import RetriesExhausted, RetryPolicy, with_retries
 from fcbench.task import Task
 
@@ -65,8 +65,26 @@ def score_output(sample: Sample, task: Task, request: Request, output: ModelOutp
                         dict(score.metrics), failures, dict(score.details))
 
 
+async def add_judgement(sample: Sample, task: Task, result: SampleResult, judge: Model,
+                        policy: RetryPolicy) -> SampleResult:
+    """Let a judge model grade a scored answer (tasks that have no judge return it unchanged)."""
+    if result.status != "scored":
+        return result
+
+    async def ask(request: Request) -> ModelOutput:
+        output, _ = await with_retries(lambda: judge.generate(request), policy)
+        return output
+
+    score = Score(bool(result.passed), result.metrics, result.failures, result.details)
+    try:
+        judged = await task.judge(sample, result.output, score, ask)
+    except InfraError as exc:  # the judge's own fault: keep the structural score, say so
+        judged = replace(score, details={**score.details, "judge": {"outcome": "invalid", "error": exc.kind}})
+    return replace(result, metrics=dict(judged.metrics), details=dict(judged.details))
+
+
 async def run_sample(sample: Sample, task: Task, request: Request, model: Model,
-                     policy: RetryPolicy) -> SampleResult:
+                     policy: RetryPolicy, judge: Model | None = None) -> SampleResult:
     start = time.perf_counter()
     try:
         output, attempts = await with_retries(lambda: model.generate(request), policy)
@@ -77,4 +95,7 @@ async def run_sample(sample: Sample, task: Task, request: Request, model: Model,
         return infra_result(sample, task, error, 1, time.perf_counter() - start)
     if not output.latency_s:
         output = replace(output, latency_s=time.perf_counter() - start)
-    return score_output(sample, task, request, replace(output, attempts=attempts))
+    result = score_output(sample, task, request, replace(output, attempts=attempts))
+    if judge is not None:
+        result = await add_judgement(sample, task, result, judge, policy)
+    return result

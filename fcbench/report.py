@@ -129,7 +129,7 @@ def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: b
     if totals.get("cost_usd_estimate") is not None:
         caption.append(f"cost ≈ ${totals['cost_usd_estimate']:.2f} (indicative price table)")
     if lat:
-        caption.append(f"latency p50 {lat.get('p50', 0):.3f}s p90 {lat.get('p90', 0):.3f}s p99 {lat.get('p99', 0):.3f}s")
+        caption.append("latency " + " ".join(f"{q} {lat.get(q, 0):.3f}s" for q in ("p50", "p90", "p99")))
     table.caption = " · ".join(caption)
     return table
 

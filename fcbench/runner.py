@@ -45,6 +45,7 @@ class RunConfig:
     sampling: GenerateConfig = field(default_factory=GenerateConfig)
     model_args: dict[str, Any] = field(default_factory=dict)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    judge: str | None = None  # provider/model of an optional LLM judge
 
 
 @dataclass
@@ -106,6 +107,7 @@ def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, An
         "split": config.split,
         "limit": config.limit,
         "sampling": config.sampling.to_dict(),
+        "judge": config.judge,
         "tasks": {p.task.name: {"version": p.task.version, "checksum": p.checksum} for p in plans},
     }
 
@@ -127,7 +129,7 @@ def explain_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 def suite_info(config: RunConfig) -> dict[str, Any]:
     if config.suite is None:
-        return {"name": "builtin", "path": None}
+        return {"name": "fcbench-sim", "path": None, "builtin": True}
     manifest = Path(config.suite) / "suite.json"
     name = Path(config.suite).name
     if manifest.exists():
@@ -144,9 +146,11 @@ ProgressHook = Callable[[str, SampleResult], None]
 class Runner:
     """Runs one evaluation into a run folder."""
 
-    def __init__(self, config: RunConfig, model: Model, run_dir: Path, *, resume: bool = False):
+    def __init__(self, config: RunConfig, model: Model, run_dir: Path, *, resume: bool = False,
+                 judge: Model | None = None):
         self.config = config
         self.model = model
+        self.judge = judge
         self.store = RunStore(run_dir)
         self.resume = resume
         self.plans = plan_tasks(config)
@@ -211,7 +215,7 @@ class Runner:
         async def one(plan: TaskPlan, sample: Sample) -> None:
             async with semaphore:
                 request = plan.task.build_request(sample, self.config.mode)
-                result = await run_sample(sample, plan.task, request, self.model, self.config.retry)
+                result = await run_sample(sample, plan.task, request, self.model, self.config.retry, self.judge)
             self.store.append(result)
             if on_result is not None:
                 on_result(plan.task.name, result)
@@ -224,6 +228,8 @@ class Runner:
         finally:
             self.store.close()
             await self.model.aclose()
+            if self.judge is not None:
+                await self.judge.aclose()
 
         final = self.store.results()
         results = build_results(self.plans, final, manifest)
@@ -242,7 +248,7 @@ class Runner:
     async def _run_batched(self, todo: list[tuple[TaskPlan, Sample]],
                            on_result: ProgressHook | None) -> None:
         """Backends such as in-process vLLM get the whole run as one batch."""
-        from fcbench.pipeline import infra_result, score_output
+        from fcbench.pipeline import add_judgement, infra_result, score_output
 
         requests = [plan.task.build_request(sample, self.config.mode) for plan, sample in todo]
         started = time.perf_counter()
@@ -260,6 +266,8 @@ class Runner:
             return
         for (plan, sample), request, output in zip(todo, requests, outputs):
             result = score_output(sample, plan.task, request, output)
+            if self.judge is not None:
+                result = await add_judgement(sample, plan.task, result, self.judge, self.config.retry)
             self.store.append(result)
             if on_result is not None:
                 on_result(plan.task.name, result)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Sequence
+from typing import Any, Awaitable, Callable, ClassVar, Literal, Sequence
 
 from fcbench.dataset import load_samples
 from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
@@ -135,6 +135,15 @@ class Task:
 
     def aggregate(self, scores: Sequence[Score]) -> dict[str, float]:
         return aggregate_metrics(scores)
+
+    async def judge(self, sample: Sample, output: ModelOutput, score: Score,
+                    generate: Callable[[Request], Awaitable[ModelOutput]]) -> Score:
+        """Optional model-graded scoring (``fcbench run --judge MODEL``); by default a no-op.
+
+        `generate` asks the judge model. Only tasks with a judge override this;
+        a judge adds metrics and details but never changes pass/fail.
+        """
+        return score
 
 
 def render_calls(calls: Sequence[ToolCall]) -> str:

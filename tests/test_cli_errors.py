@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import param_sample, run_cli, write_jsonl
 
 

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
+
 from fcbench.testing import EmulatedServer, ServerConfig
 
 LIMIT = 5  # samples per task, 35 in all

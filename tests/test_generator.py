@@ -15,10 +15,17 @@ from fcbench.scoring.calls import canonical_call
 from fcbench.scoring.execution import execute_calls, results_equal
 from fcbench.scoring.references import iter_references, reference_problems, returns_fields
 from fcbench.scoring.text import fact_found
-from fcbench.suite import card, phrasing as ph
+from fcbench.suite import card
 from fcbench.suite import compose as cp
-from fcbench.suite.generator import (DEFAULT_SEED, DEV_PER_TASK, TASKS, TEST_PER_TASK, generate_split,
-                                     generate_suite, write_suite)
+from fcbench.suite import phrasing as ph
+from fcbench.suite.generator import (
+    DEFAULT_SEED,
+    DEV_PER_TASK,
+    TASKS,
+    TEST_PER_TASK,
+    generate_split,
+    write_suite,
+)
 from fcbench.suite.tooling import SimTool, World, run_tool
 
 ROOT = Path(__file__).resolve().parents[1]

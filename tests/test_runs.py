@@ -7,8 +7,7 @@ import io
 import json
 
 import pytest
-
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 ALL_TASKS = {"nested", "chaining", "parallel", "name_detection", "parameter_value", "next_best",
              "response_generation"}
@@ -97,3 +96,23 @@ def test_report_formats(lexical_run):
     assert {r["task"] for r in rows} == ALL_TASKS
     table = run_cli("report", str(run_dir)).stdout
     assert all(name in table for name in ALL_TASKS)
+
+
+def test_fresh_suite_from_a_new_seed_runs_like_the_builtin_one(tmp_path):
+    """`fcbench data generate` makes never-published instances; `--suite` evaluates them."""
+    suite = tmp_path / "suite-42"
+    proc = run_cli("data", "generate", "--seed", "42", "--out", str(suite))
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((suite / "suite.json").read_text())
+    assert manifest["seed"] == 42 and set(manifest["counts"]) == ALL_TASKS
+    builtin = (REPO / "tasks" / "nested" / "data" / "test.jsonl").read_text()
+    assert (suite / "nested" / "test.jsonl").read_text() != builtin, "a new seed gives new samples"
+    listed = run_cli("list", "--suite", str(suite)).stdout
+    assert "260" in listed
+    run_dir = tmp_path / "run"
+    proc = run_cli("run", "--model", "reference/oracle", "--suite", str(suite), "--limit", "20",
+                   "--out", str(run_dir), "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((run_dir / "results.json").read_text())
+    assert results["suite"]["name"] == "fcbench-sim" and results["suite"]["path"] == str(suite)
+    assert all(t["score"] == 1.0 for t in results["tasks"].values())

@@ -17,7 +17,8 @@ FORECAST = Tool("get_forecast", "", {"type": "object", "properties": {
 
 def _ids():
     world = World(SEED)
-    return run_tool(world, "find_city", {"name": "Rome"})["city_id"], run_tool(world, "find_city", {"name": "Oslo"})["city_id"]
+    rome = run_tool(world, "find_city", {"name": "Rome"})["city_id"]
+    return rome, run_tool(world, "find_city", {"name": "Oslo"})["city_id"]
 
 
 ROME, OSLO = _ids()
@@ -26,8 +27,8 @@ GOLD = {"calls": [{"name": "get_air_quality", "arguments": {"city_id": [ROME]}},
                   {"name": "find_city", "arguments": {"name": ["Oslo"]}},
                   {"name": "get_forecast", "arguments": {"city_id": [OSLO], "days": [3], "unit": ["", "celsius"]}}],
         "result": RESULT}
-SAMPLE = Sample("chain-1", "chaining", (Message("user", "Check Rome's air, then find Oslo and get 3 days of forecast."),),
-                (FIND, AIR, FORECAST), GOLD, {"world_seed": SEED})
+REQUEST = Message("user", "Check Rome's air, then find Oslo and get 3 days of forecast.")
+SAMPLE = Sample("chain-1", "chaining", (REQUEST,), (FIND, AIR, FORECAST), GOLD, {"world_seed": SEED})
 task = TASK()
 
 AIR_ROME = ToolCall("get_air_quality", {"city_id": ROME})

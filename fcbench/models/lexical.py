@@ -24,7 +24,17 @@ from fcbench.models.base import Model
 from fcbench.parsing import extract_calls
 from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
 
-STOP_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "then", "also", "plus", "of", "to", "in", "on", "at", "for", "from", "by", "with", "about", "as", "into", "over", "under", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "done", "have", "has", "had", "i", "me", "my", "we", "our", "you", "your", "it", "its", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "please", "want", "need", "like", "just", "some", "any", "all", "each", "every", "get", "give", "tell", "show", "let", "know", "make", "sure", "now", "right", "today", "up", "out", "so", "than", "too", "very", "much", "many", "more", "most", "use", "using", "s"])
+STOP_WORDS = frozenset([
+    "a", "an", "the", "and", "or", "but", "if", "then", "also", "plus", "of", "to", "in", "on",
+    "at", "for", "from", "by", "with", "about", "as", "into", "over", "under", "is", "are", "was",
+    "were", "be", "been", "being", "do", "does", "did", "done", "have", "has", "had", "i", "me",
+    "my", "we", "our", "you", "your", "it", "its", "this", "that", "these", "those", "there",
+    "here", "what", "which", "who", "whom", "whose", "how", "when", "where", "why", "can", "could",
+    "would", "should", "will", "shall", "may", "might", "must", "please", "want", "need", "like",
+    "just", "some", "any", "all", "each", "every", "get", "give", "tell", "show", "let", "know",
+    "make", "sure", "now", "right", "today", "up", "out", "so", "than", "too", "very", "much",
+    "many", "more", "most", "use", "using", "s"
+])
 CONNECTORS = frozenset({"and", "then", "also", "plus", "after", "afterwards", "next", "both"})
 # Capitalised words that open a sentence without naming anything.
 SENTENCE_OPENERS = STOP_WORDS | frozenset({

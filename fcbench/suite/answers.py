@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from fcbench.suite import phrasing as ph
-from fcbench.suite.compose import Call, Plan, name_tokens, _VERBS
+from fcbench.suite.compose import _VERBS, Call, Plan, name_tokens
 
 MAX_FACTS_PER_CALL = 5
 MAX_FACTS = 8

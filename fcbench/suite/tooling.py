@@ -24,7 +24,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from fcbench.records import Tool

@@ -65,7 +65,7 @@ class ResponseGenerationTask(Task):
     version = "1"
     description = "Answer from tool outputs: every key fact, nothing unsupported, no call."
     main_metric = "accuracy"
-    report_metrics = ("fact_recall", "unsupported_number_rate", "tool_call_rate")
+    report_metrics = ("fact_recall", "unsupported_number_rate", "tool_call_rate", "judge_score")
     expects = "text"
     gold_schema = GOLD_SCHEMA
     prompt_instruction = (Path(__file__).with_name("prompt.md")).read_text(encoding="utf-8").strip()
@@ -113,3 +113,12 @@ class ResponseGenerationTask(Task):
         if output.malformed is not None:
             details["malformed"] = output.malformed
         return Score(not failures, metrics, tx.ordered(failures), details)
+
+    async def judge(self, sample: Sample, output: ModelOutput, score: Score, generate) -> Score:
+        """Pairwise LLM judge against the reference answer (``--judge MODEL``); see judge.py."""
+        from .judge import PairwiseJudge, with_judgement
+
+        if output.tool_calls or not (output.text or "").strip():
+            return score
+        verdict = await PairwiseJudge(generate).judge(sample, output.text or "")
+        return with_judgement(score, verdict)
