@@ -220,11 +220,13 @@ class Runner:
             if on_result is not None:
                 on_result(plan.task.name, result)
 
+        requests_started = time.perf_counter()
         try:
             if self.model.batched:
                 await self._run_batched(todo, on_result)
             else:
                 await asyncio.gather(*(one(plan, sample) for plan, sample in todo))
+            session["requests_wall_s"] = round(time.perf_counter() - requests_started, 3)
         finally:
             self.store.close()
             await self.model.aclose()

@@ -6,11 +6,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Tests (and the CLI subprocesses they start) keep fcbench's cache to themselves.
+os.environ.setdefault("FCBENCH_CACHE", tempfile.mkdtemp(prefix="fcbench-test-cache-"))
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None,

@@ -106,3 +106,20 @@ def test_non_retryable_fault_is_not_retried():
     with pytest.raises(RetriesExhausted):
         run(with_retries(call, RetryPolicy(), sleep=no_sleep))
     assert call.calls == 1
+
+
+def test_validation_cache_never_hides_a_changed_file(tmp_path, monkeypatch):
+    """A file that passed once is not re-validated; any byte changed and it is validated again."""
+    import json as _json
+
+    from conftest import param_sample, write_jsonl
+    from fcbench.dataset import load_samples
+
+    monkeypatch.setenv("FCBENCH_CACHE", str(tmp_path / "cache"))
+    path = write_jsonl(tmp_path / "t.jsonl", [param_sample(1)])
+    assert len(load_samples(path, task="parameter_value")) == 1
+    assert len(list((tmp_path / "cache" / "validated").iterdir())) == 1
+    bad = {**param_sample(2), "messages": "not a list"}
+    path.write_text(path.read_text() + _json.dumps(bad) + "\n")
+    with pytest.raises(UsageError, match="t.jsonl:2: sample does not match the schema"):
+        load_samples(path, task="parameter_value")

@@ -1,0 +1,99 @@
+"""Throughput of `fcbench run` against the emulated server, per HTTP backend.
+
+N requests at concurrency C against a server that answers after L seconds.
+The ideal wall time is N / C * L. For each backend this prints the wall time of
+the whole `fcbench run` process, the ideal, their ratio (share of ideal
+throughput), the same ratio for the request phase alone (first request to
+last answer, from run.json: start-up, data loading and report excluded), the
+client's CPU per request (the `fcbench run` process, minus the same run with the in-process
+oracle, so loading and scoring are not charged to the HTTP path) and the
+client's peak memory.
+
+    python benchmarks/throughput.py                    # N=2000, L=0.05, C=64
+    python benchmarks/throughput.py -n 500 -c 32 --backends openai-compatible
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from fcbench.suite.generator import generate_suite
+from fcbench.testing import EmulatedServer, ServerConfig
+
+TASK = "parameter_value"
+BACKENDS = ("openai-compatible", "openai", "anthropic")
+
+
+def build_suite(root: Path, n: int) -> Path:
+    """A suite of `n` parameter_value samples, drawn from as many seeds as it takes."""
+    rows: list[dict] = []
+    seed = 1
+    while len(rows) < n:
+        for row in generate_suite(seed)[TASK]["test"]:
+            rows.append({**row, "id": f"bench-{len(rows):05d}"})
+            if len(rows) == n:
+                break
+        seed += 1
+    path = root / TASK / "test.jsonl"
+    path.parent.mkdir(parents=True)
+    path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows))
+    return root
+
+
+def run_fcbench(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (KiB) of one `fcbench run` subprocess."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "fcbench", "run", *args, "--quiet"],
+                                env=env, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"fcbench run failed: {err.read().decode().strip()}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=2000, help="requests (samples)")
+    parser.add_argument("-l", "--latency", type=float, default=0.05, help="server latency per request, seconds")
+    parser.add_argument("-c", "--concurrency", type=int, default=64)
+    parser.add_argument("--backends", default=",".join(BACKENDS))
+    args = parser.parse_args()
+
+    env = {**os.environ, "OPENAI_API_KEY": "bench", "ANTHROPIC_API_KEY": "bench"}
+    with tempfile.TemporaryDirectory() as tmp:
+        suite = build_suite(Path(tmp) / "suite", args.n)
+        common = ["--suite", str(suite), "--tasks", TASK, "--concurrency", str(args.concurrency)]
+        _, base_cpu, _ = run_fcbench([*common, "--model", "reference/oracle", "--out", f"{tmp}/oracle"], env)
+        ideal = args.n / args.concurrency * args.latency
+        print(f"N={args.n} L={args.latency * 1000:.0f} ms C={args.concurrency}: ideal wall {ideal:.2f} s; "
+              f"in-process oracle run {base_cpu:.2f} s CPU (subtracted below)")
+        print(f"{'backend':<20} {'wall s':>7} {'ideal':>6} {'share':>6} {'requests s':>10} {'share':>6} "
+              f"{'CPU ms/req':>11} {'peak MiB':>9}")
+        config = ServerConfig(tasks=TASK, suite=suite, latency_s=args.latency)
+        with EmulatedServer(config) as server:
+            for backend in args.backends.split(","):
+                url = server.base_url if backend == "anthropic" else server.base_url + "/v1"
+                wall, cpu, rss = run_fcbench([*common, "--model", f"{backend}/emulated", "--base-url", url,
+                                              "--out", f"{tmp}/{backend}"], env)
+                per_request = max(cpu - base_cpu, 0.0) / args.n * 1000
+                manifest = json.loads(Path(f"{tmp}/{backend}/run.json").read_text())
+                phase = manifest["sessions"][-1]["requests_wall_s"]
+                print(f"{backend:<20} {wall:7.2f} {ideal:6.2f} {ideal / wall:6.2f} {phase:10.2f} {ideal / phase:6.2f} "
+                      f"{per_request:11.2f} {rss / 1024:9.0f}")
+        stats = server.stats()
+        print(f"server: {stats['requests']} requests, max in flight {stats['max_in_flight']}")
+
+
+if __name__ == "__main__":
+    main()
