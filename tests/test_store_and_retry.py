@@ -113,6 +113,7 @@ def test_validation_cache_never_hides_a_changed_file(tmp_path, monkeypatch):
     import json as _json
 
     from conftest import param_sample, write_jsonl
+
     from fcbench.dataset import load_samples
 
     monkeypatch.setenv("FCBENCH_CACHE", str(tmp_path / "cache"))
