@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="run folder to create (default runs/<time>-<model>)")
     run.add_argument("--resume", type=Path, metavar="RUN_DIR",
                      help="continue a run: only missing samples and infrastructure failures run again")
-    run.add_argument("--suite", type=Path, help="folder of a generated or imported suite (default: built-in)")
+    run.add_argument("--suite", help="a suite folder, or the name of an imported suite (default: built-in)")
     run.add_argument("--split", default=None, help="data split (default test)")
     run.add_argument("--temperature", type=_non_negative_float, default=None)
     run.add_argument("--max-tokens", type=_positive_int, default=None)
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
     lst = sub.add_parser("list", help="list the tasks with versions and sample counts")
-    lst.add_argument("--suite", type=Path, help="count the samples of this suite instead of the built-in one")
+    lst.add_argument("--suite", help="count the samples of this suite (folder or imported name) instead")
 
     rep = sub.add_parser("report", help="show a run's results")
     rep.add_argument("run_dir", type=Path)
@@ -135,6 +135,7 @@ def _resolve_run_config(args: argparse.Namespace):
     from fcbench.models.base import GenerateConfig
     from fcbench.retry import RetryPolicy
     from fcbench.runner import RunConfig
+    from fcbench.suites import resolve_suite
     from fcbench.store import RunStore
 
     saved: dict[str, Any] = {}
@@ -157,7 +158,7 @@ def _resolve_run_config(args: argparse.Namespace):
         limit=args.limit if args.limit is not None else saved.get("limit"),
         concurrency=args.concurrency or saved.get("concurrency") or 8,
         split=args.split or saved.get("split") or "test",
-        suite=args.suite or (Path(saved["suite"]) if saved.get("suite") else None),
+        suite=resolve_suite(args.suite) if args.suite else (Path(saved["suite"]) if saved.get("suite") else None),
         sampling=GenerateConfig(
             temperature=args.temperature if args.temperature is not None else sampling.get("temperature", 0.0),
             max_tokens=args.max_tokens or sampling.get("max_tokens", 1024),
@@ -173,7 +174,7 @@ def _resolve_run_config(args: argparse.Namespace):
     if args.base_url:
         config.model_args.update(base_url=args.base_url[0], base_urls=list(args.base_url))
     if config.suite is not None and not config.suite.is_dir():
-        raise UsageError(f"{config.suite}: no such suite folder")
+        raise UsageError(f"{config.suite}: the run's suite folder is gone")
     return config
 
 
@@ -225,15 +226,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     from fcbench.registry import discover_tasks
 
-    if args.suite is not None and not args.suite.is_dir():
-        raise UsageError(f"{args.suite}: no such suite folder")
-    table = Table(title=f"fcbench tasks · suite {args.suite or 'builtin'}", title_justify="left")
+    from fcbench.suites import resolve_suite
+
+    suite = resolve_suite(args.suite) if args.suite else None
+    table = Table(title=f"fcbench tasks · suite {suite or 'builtin'}", title_justify="left")
     for col in ("task", "version", "test", "dev", "main metric", "description"):
         table.add_column(col, justify="right" if col in ("test", "dev") else "left",
                          no_wrap=col != "description")
     for name, task in discover_tasks().items():
-        table.add_row(name, task.version, str(task.count("test", args.suite)),
-                      str(task.count("dev", args.suite)), task.main_metric, task.description)
+        table.add_row(name, task.version, str(task.count("test", suite)),
+                      str(task.count("dev", suite)), task.main_metric, task.description)
     wide_console().print(table)
     return 0
 
@@ -263,8 +265,16 @@ def cmd_data_generate(args: argparse.Namespace) -> int:
 
 COMMANDS = {"run": cmd_run, "list": cmd_list, "report": cmd_report}
 
+
+def _register_importers(subparsers, data_subparsers) -> None:
+    from fcbench.importers import register
+
+    register(subparsers, data_subparsers)
+
+
 # `register(subparsers, data_subparsers)` functions of commands defined elsewhere.
-EXTENSIONS: list = []
+EXTENSIONS: list = [_register_importers]
+
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -130,14 +130,15 @@ def explain_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
 def suite_info(config: RunConfig) -> dict[str, Any]:
     if config.suite is None:
         return {"name": "fcbench-sim", "path": None, "builtin": True}
+    info: dict[str, Any] = {"name": Path(config.suite).name, "path": str(config.suite)}
     manifest = Path(config.suite) / "suite.json"
-    name = Path(config.suite).name
     if manifest.exists():
         try:
-            name = json.loads(manifest.read_text()).get("name", name)
-        except (ValueError, AttributeError):
+            data = json.loads(manifest.read_text())
+            info.update({k: data[k] for k in ("name", "version", "seed", "generator_version") if k in data})
+        except (ValueError, TypeError, AttributeError):
             pass
-    return {"name": name, "path": str(config.suite)}
+    return info
 
 
 ProgressHook = Callable[[str, SampleResult], None]

@@ -62,6 +62,44 @@ def gold_call(name: str, arguments: dict[str, list], label: str | None = None) -
     return call
 
 
+def with_defaults(arguments: dict[str, list], parameters: dict[str, Any]) -> dict[str, list]:
+    """`arguments` plus ``["", default]`` for each schema parameter with a default that the
+    source call leaves out: omitting it and sending the default both pass (fcbench's gold
+    convention). A default written as a string for a number or boolean is also accepted
+    in that type."""
+    props = parameters.get("properties") if isinstance(parameters, dict) else None
+    out = dict(arguments)
+    for key, schema in (props or {}).items():
+        if key in out or not isinstance(schema, dict) or "default" not in schema:
+            continue
+        alternatives: list = [""]
+        seen: set[str] = set()
+        for value in (_typed(schema["default"], schema.get("type")), schema["default"]):
+            marker = json.dumps(value, sort_keys=True, default=str)
+            if (isinstance(value, str) and value == "") or value is None or marker in seen:
+                continue
+            seen.add(marker)
+            alternatives.append(encode_plain(value))
+        out[str(key)] = alternatives
+    return out
+
+
+def _typed(value: Any, json_type: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if json_type == "integer" and text.lstrip("-").isdigit():
+        return int(text)
+    if json_type == "number":
+        try:
+            return float(text)
+        except ValueError:
+            return value
+    if json_type == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return value
+
+
 def user_message(text: Any) -> dict[str, Any]:
     if not isinstance(text, str) or not text.strip():
         raise Skip("empty request")
@@ -127,7 +165,10 @@ class SuiteBuilder:
         """Count one source item read in `category`."""
         self._category(category)["items"] += 1
 
-    def skip(self, category: str, reason: str, n: int = 1) -> None:
+    def skip(self, category: str, reason: str, n: int = 1, *, items: bool = False) -> None:
+        """Count `n` skips for `reason` (with `items`, also count them as items read)."""
+        if items:
+            self._category(category)["items"] += n
         skipped = self._category(category)["skipped"]
         skipped[reason] = skipped.get(reason, 0) + n
 

@@ -24,7 +24,15 @@ from typing import Any
 
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
-from fcbench.models.chat_format import omit_fields, public_url, scrub, sdk_infra_error, with_call_ids
+from fcbench.models.chat_format import (
+    api_safe_names,
+    omit_fields,
+    public_url,
+    restore_names,
+    scrub,
+    sdk_infra_error,
+    with_call_ids,
+)
 from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
 
 #: Anthropic stop reasons in the Chat Completions vocabulary the rest of fcbench reads.
@@ -177,6 +185,10 @@ class AnthropicModel(Model):
         return self._client
 
     async def generate(self, request: Request) -> ModelOutput:
+        request, back = api_safe_names(request)
+        return restore_names(await self._generate(request), back)
+
+    async def _generate(self, request: Request) -> ModelOutput:
         import anthropic
 
         client = self._client or self._open_client()

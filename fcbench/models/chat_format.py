@@ -15,8 +15,10 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -324,3 +326,42 @@ def sdk_infra_error(exc: Exception, sdk: Any, secrets: list[str | None]) -> Infr
     if isinstance(exc, sdk.APIError):  # e.g. a response the SDK could not validate
         return InfraError("bad_response", scrub(f"{type(exc).__name__}: {exc}", secrets), retryable=True)
     return None
+
+
+# ------------------------------------------------------------ tool names
+_API_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def api_safe_names(request: Request) -> tuple[Request, dict[str, str]]:
+    """The request with tool names the APIs accept (``^[A-Za-z0-9_-]{1,64}$``), and the way back.
+
+    Libraries imported from BFCL keep names such as ``calc.area``; OpenAI and
+    Anthropic reject the dot. Like BFCL's own handlers, send ``calc_area`` and
+    map the model's calls back to ``calc.area``. Names that are already safe,
+    or whose safe form would collide with another tool, are left alone.
+    """
+    safe: dict[str, str] = {}
+    for tool in request.tools:
+        candidate = _API_NAME.sub("_", tool.name)[:64]
+        if candidate != tool.name:
+            safe[tool.name] = candidate
+    taken = {t.name for t in request.tools if t.name not in safe}
+    safe = {old: new for old, new in safe.items()
+            if new not in taken and list(safe.values()).count(new) == 1}
+    if not safe:
+        return request, {}
+
+    def rename_calls(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
+        return tuple(replace(c, name=safe.get(c.name, c.name)) for c in calls)
+
+    messages = tuple(replace(m, tool_calls=rename_calls(m.tool_calls), name=safe.get(m.name, m.name))
+                     for m in request.messages)
+    tools = tuple(replace(t, name=safe.get(t.name, t.name)) for t in request.tools)
+    return replace(request, messages=messages, tools=tools), {new: old for old, new in safe.items()}
+
+
+def restore_names(output: ModelOutput, back: dict[str, str]) -> ModelOutput:
+    """Calls named with an API-safe name get the library's name again."""
+    if not back or not output.tool_calls:
+        return output
+    return replace(output, tool_calls=tuple(replace(c, name=back.get(c.name, c.name)) for c in output.tool_calls))

@@ -26,10 +26,12 @@ from typing import Any
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.chat_format import (
+    api_safe_names,
     chat_payload,
     omit_fields,
     parse_chat_response,
     public_url,
+    restore_names,
     scrub,
     sdk_infra_error,
 )
@@ -72,6 +74,10 @@ class OpenAIModel(Model):
         return self._client
 
     async def generate(self, request: Request) -> ModelOutput:
+        request, back = api_safe_names(request)
+        return restore_names(await self._generate(request), back)
+
+    async def _generate(self, request: Request) -> ModelOutput:
         import openai
 
         client = self._client or self._open_client()

@@ -35,11 +35,13 @@ import aiohttp
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.chat_format import (
+    api_safe_names,
     chat_payload,
     infra_error_for_status,
     omit_fields,
     parse_chat_response,
     public_url,
+    restore_names,
     scrub,
 )
 from fcbench.records import ModelOutput, Request
@@ -123,6 +125,10 @@ class OpenAICompatibleModel(Model):
         return self._session
 
     async def generate(self, request: Request) -> ModelOutput:
+        request, back = api_safe_names(request)
+        return restore_names(await self._generate(request), back)
+
+    async def _generate(self, request: Request) -> ModelOutput:
         session = self._session or self._open_session()
         payload = chat_payload(request, self.model_id, self.config, max_tokens_field=self.max_tokens_field,
                                tool_names=self.tool_names, extra_body=self.extra_body, omit=self.omit)

@@ -4,10 +4,20 @@ Use it to re-score outputs produced elsewhere under fcbench's rules. Accepted
 lines (JSON Lines), one per sample:
 
 * an fcbench ``samples.jsonl`` line: ``{"sample_id": ..., "output": {...}}``;
-* a plain record: ``{"id" or "sample_id": ..., "text": ..., "tool_calls": [...]}``.
+* a plain record: ``{"id" or "sample_id": ..., "text": ..., "tool_calls": [...]}``;
+* a BFCL result line: ``{"id": ..., "result": ...}`` where ``result`` is the
+  model's text (Python-style calls such as ``[calc.area(base=10)]``, read with
+  `fcbench.parsing.extract_calls`) or a list of ``{name: {args}}`` /
+  ``{name: "<JSON args>"}`` dicts (BFCL's FC decoding). BFCL's FC handlers send
+  ``calc_area`` for a function named ``calc.area``; such a name is mapped back
+  when exactly one function of the sample's library matches it.
+
+PATH may also be a folder: every ``*.json`` / ``*.jsonl`` file below it is read
+(BFCL writes one result file per category).
 
 A sample missing from the file is an infrastructure failure (no answer was
-recorded), never a wrong answer.
+recorded), never a wrong answer. A sample id ``X#variant`` (an imported item's
+second lens, e.g. ``multiple_0#names``) falls back to the record of ``X``.
 """
 
 from __future__ import annotations
@@ -18,34 +28,112 @@ from typing import Any
 
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
-from fcbench.records import ModelOutput, Request
+from fcbench.parsing import extract_calls
+from fcbench.records import ModelOutput, Request, ToolCall
+
+_RECORD_KEYS = ("output", "text", "tool_calls")
+
+
+def _is_bfcl(record: dict[str, Any]) -> bool:
+    return "result" in record and not any(k in record for k in _RECORD_KEYS)
+
+
+def bfcl_output(result: Any) -> ModelOutput:
+    """A BFCL ``result`` value as a ModelOutput (never raises on odd shapes: they are malformed)."""
+    if isinstance(result, str):
+        parsed = extract_calls(result)
+        return ModelOutput(text=result, tool_calls=parsed.calls, malformed=parsed.malformed,
+                           finish_reason="tool_calls" if parsed.calls else "stop")
+    if not isinstance(result, list):
+        return ModelOutput(malformed="BFCL result is neither text nor a list of calls", raw=result)
+    calls: list[ToolCall] = []
+    for entry in result:
+        if isinstance(entry, str):
+            parsed = extract_calls(entry)
+            if parsed.malformed or not parsed.calls:
+                return ModelOutput(text=entry, malformed=parsed.malformed or "not a call", raw=result)
+            calls.extend(parsed.calls)
+            continue
+        if not isinstance(entry, dict) or len(entry) != 1:
+            shape = "a nested list (multi-turn result)" if isinstance(entry, list) else "not {name: args}"
+            return ModelOutput(malformed=f"BFCL call entry is {shape}", raw=result)
+        (name, args), = entry.items()
+        if isinstance(args, str):
+            try:
+                args = json.loads(args)
+            except json.JSONDecodeError:
+                return ModelOutput(malformed=f"arguments of {name} are not JSON", raw=result)
+        if not isinstance(args, dict):
+            return ModelOutput(malformed=f"arguments of {name} are not an object", raw=result)
+        calls.append(ToolCall(str(name), args))
+    return ModelOutput(tool_calls=tuple(calls), finish_reason="tool_calls" if calls else "stop", raw=result)
 
 
 def _output_from_record(record: dict[str, Any]) -> ModelOutput:
     if isinstance(record.get("output"), dict):
         return ModelOutput.from_dict(record["output"])
+    if _is_bfcl(record):
+        return bfcl_output(record["result"])
     return ModelOutput.from_dict({k: v for k, v in record.items() if k not in ("id", "sample_id")})
 
 
-def load_replay(path: Path) -> dict[str, ModelOutput]:
+def _files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl"))
+        if not files:
+            raise UsageError(f"{path}: no .json or .jsonl replay files in this folder")
+        return files
     if not path.is_file():
         raise UsageError(f"{path}: no such replay file")
-    outputs: dict[str, ModelOutput] = {}
-    with path.open(encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                key = record.get("sample_id", record.get("id"))
-                if not isinstance(key, str):
-                    raise ValueError("no 'sample_id' or 'id' string")
-                output = _output_from_record(record)
-            except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise UsageError(f"{path}:{lineno}: not a replay record ({exc})") from None
-            if output.infra_error is None:  # a recorded infra failure is no answer
-                outputs[key] = output
+    return [path]
+
+
+def load_replay(path: Path) -> dict[str, ModelOutput]:
+    outputs, _ = load_replay_records(path)
     return outputs
+
+
+def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
+    """Recorded outputs by sample id, and the ids whose record is in BFCL's result format."""
+    outputs: dict[str, ModelOutput] = {}
+    bfcl_ids: set[str] = set()
+    for file in _files(Path(path)):
+        with file.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    key = record.get("sample_id", record.get("id"))
+                    if not isinstance(key, str):
+                        raise ValueError("no 'sample_id' or 'id' string")
+                    output = _output_from_record(record)
+                except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                    raise UsageError(f"{file}:{lineno}: not a replay record ({exc})") from None
+                if output.infra_error is None:  # a recorded infra failure is no answer
+                    outputs[key] = output
+                    if _is_bfcl(record):
+                        bfcl_ids.add(key)
+    return outputs, bfcl_ids
+
+
+def undo_underscores(output: ModelOutput, library_names: set[str]) -> ModelOutput:
+    """Map BFCL FC names (``calc_area``) back to the library's dotted name (``calc.area``)."""
+    by_underscored: dict[str, list[str]] = {}
+    for name in library_names:
+        by_underscored.setdefault(name.replace(".", "_"), []).append(name)
+    changed = False
+    calls = []
+    for call in output.tool_calls:
+        options = by_underscored.get(call.name, [])
+        if call.name not in library_names and len(options) == 1:
+            call = ToolCall(options[0], call.arguments, call.label, call.id)
+            changed = True
+        calls.append(call)
+    if not changed:
+        return output
+    return ModelOutput(output.text, tuple(calls), output.finish_reason, output.usage, output.latency_s,
+                       output.malformed, output.raw, output.infra_error, output.attempts)
 
 
 class ReplayModel(Model):
@@ -55,14 +143,20 @@ class ReplayModel(Model):
     def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
         super().__init__(name, config, **options)
         self.path = Path(name.split("/", 1)[1])
-        self.outputs = load_replay(self.path)
+        self.outputs, self.bfcl_ids = load_replay_records(self.path)
 
     async def generate(self, request: Request) -> ModelOutput:
-        output = self.outputs.get(request.sample_id)
+        key = request.sample_id
+        if key not in self.outputs and "#" in key:
+            key = key.split("#", 1)[0]
+        output = self.outputs.get(key)
         if output is None:
             raise InfraError("missing_output", f"no recorded output for {request.sample_id}",
                              retryable=False)
+        if key in self.bfcl_ids:
+            output = undo_underscores(output, {t.name for t in request.library})
         return output
 
     def settings(self) -> dict:
-        return {"provider": self.provider, "path": str(self.path), "records": len(self.outputs)}
+        return {"provider": self.provider, "path": str(self.path), "records": len(self.outputs),
+                "bfcl_records": len(self.bfcl_ids)}

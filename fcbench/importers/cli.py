@@ -1,0 +1,121 @@
+"""``fcbench data import bfcl|nestful|hf``: parsers and commands.
+
+Every importer writes a suite folder (``--out``, default the suites home:
+``$FCBENCH_SUITES/<name>`` or ``~/.cache/fcbench/suites/<name>``) that
+``fcbench run --suite NAME|DIR`` evaluates like the built-in suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+
+def register(subparsers, data_subparsers) -> None:
+    imp = data_subparsers.add_parser("import", help="convert a public suite (BFCL, NESTFUL, Hugging Face)",
+                                     description="Convert a public function-calling suite into an fcbench suite.")
+    sources = imp.add_subparsers(dest="import_source", metavar="SOURCE", parser_class=imp.__class__)
+    sources.required = True
+
+    bfcl = sources.add_parser("bfcl", help="BFCL question + possible_answer files")
+    _source_args(bfcl, "a BFCL data folder (BFCL_v<N>_*.json + possible_answer/) or one question file",
+                 "the installed bfcl-eval package's data")
+    bfcl.add_argument("--categories", help="comma-separated BFCL categories to import (default: all mapped)")
+    _out_args(bfcl)
+    bfcl.set_defaults(func=cmd_import_bfcl)
+
+    nestful = sources.add_parser("nestful", help="NESTFUL sequences (repository files or nestful-wrapper data)")
+    _source_args(nestful, "a NESTFUL data file or a folder of them",
+                 "the installed nestful-wrapper package's data")
+    _out_args(nestful)
+    nestful.set_defaults(func=cmd_import_nestful)
+
+    hf = sources.add_parser("hf", help="a Hugging Face dataset through datasets.load_dataset")
+    hf.add_argument("dataset_id", metavar="DATASET_ID", help="hub id, or a local file/folder")
+    hf.add_argument("--mapping", required=True, help="column mapping: xlam or glaive")
+    hf.add_argument("--split", default="train", help="dataset split (default train)")
+    hf.add_argument("--limit", type=int, default=None, help="read at most N rows")
+    _out_args(hf)
+    hf.set_defaults(func=cmd_import_hf)
+
+
+def _source_args(parser: argparse.ArgumentParser, path_help: str, package_help: str) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--from", dest="source", type=Path, metavar="PATH", help=path_help)
+    group.add_argument("--from-package", action="store_true", help=package_help)
+
+
+def _out_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--out", type=Path, help="suite folder to write (default: suites home/NAME)")
+    parser.add_argument("--name", help="suite name (default from the source)")
+    parser.add_argument("--force", action="store_true", help="replace an earlier imported suite in --out")
+
+
+def _finish(builder, args: argparse.Namespace) -> int:
+    from fcbench.importers.common import summary_line
+    from fcbench.suites import suites_home
+
+    out = args.out or suites_home() / builder.name
+    info = builder.write(out, force=args.force)
+    print(summary_line(info, out))
+    return 0
+
+
+def _check_name(name: str) -> str:
+    from fcbench.errors import UsageError
+
+    if not name or os.sep in name or "/" in name or name.startswith("."):
+        raise UsageError(f"{name!r}: a suite name is one folder name (no slashes, not starting with '.')")
+    return name
+
+
+def cmd_import_bfcl(args: argparse.Namespace) -> int:
+    from fcbench.importers import bfcl
+    from fcbench.importers.common import SuiteBuilder
+
+    if args.from_package:
+        source, package_version = bfcl.package_data_dir()
+    else:
+        source, package_version = args.source, None
+    files = bfcl.question_files(source)
+    builder = SuiteBuilder(_check_name(args.name or f"bfcl-{files[0][0]}"), "bfcl")
+    if package_version:
+        builder.source_info.update(package=f"bfcl-eval {package_version}",
+                                   version=f"bfcl-eval-{package_version}")
+    categories = {c.strip() for c in args.categories.split(",") if c.strip()} if args.categories else None
+    version = bfcl.import_bfcl(builder, source, categories=categories)
+    builder.source_info["bfcl_version"] = version
+    builder.notes.append("function names keep their dots; BFCL FC handlers send '.' as '_' and replay/ maps "
+                         "them back for BFCL result files")
+    return _finish(builder, args)
+
+
+def cmd_import_nestful(args: argparse.Namespace) -> int:
+    from fcbench.importers import nestful
+    from fcbench.importers.common import SuiteBuilder
+
+    builder = SuiteBuilder(_check_name(args.name or "nestful"), "nestful")
+    if args.from_package:
+        files, package_version = nestful.package_files()
+        builder.source_info.update(package=f"nestful-wrapper {package_version}",
+                                   version=f"nestful-wrapper-{package_version}")
+    else:
+        files = nestful.data_files(args.source)
+    nestful.import_nestful(builder, files)
+    builder.notes.append("no world_seed: NESTFUL's functions are not executed by fcbench, so win is not reported")
+    return _finish(builder, args)
+
+
+def cmd_import_hf(args: argparse.Namespace) -> int:
+    from fcbench.importers import hf
+    from fcbench.importers.common import SuiteBuilder
+
+    hf.check_mapping(args.mapping)
+    rows, info = hf.load_rows(args.dataset_id, args.split)
+    builder = SuiteBuilder(_check_name(args.name or hf.default_name(args.dataset_id, args.mapping)), "hf")
+    builder.source_info.update(info, mapping=args.mapping)
+    if args.limit is not None:
+        builder.source_info["limit"] = args.limit
+    hf.import_hf(builder, rows, args.mapping, limit=args.limit)
+    return _finish(builder, args)
