@@ -135,8 +135,8 @@ def _resolve_run_config(args: argparse.Namespace):
     from fcbench.models.base import GenerateConfig
     from fcbench.retry import RetryPolicy
     from fcbench.runner import RunConfig
-    from fcbench.suites import resolve_suite
     from fcbench.store import RunStore
+    from fcbench.suites import resolve_suite
 
     saved: dict[str, Any] = {}
     if args.resume is not None:
@@ -225,7 +225,6 @@ def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
     from fcbench.registry import discover_tasks
-
     from fcbench.suites import resolve_suite
 
     suite = resolve_suite(args.suite) if args.suite else None
@@ -275,6 +274,18 @@ def _register_importers(subparsers, data_subparsers) -> None:
 # `register(subparsers, data_subparsers)` functions of commands defined elsewhere.
 EXTENSIONS: list = [_register_importers]
 
+
+def _register_run_analysis(subparsers, data_subparsers) -> None:
+    """compare, gate and leaderboard (fcbench/compare.py, fcbench/gate.py, fcbench/leaderboard/)."""
+    from fcbench.compare import register as register_compare
+    from fcbench.gate import register as register_gate
+    from fcbench.leaderboard import register as register_leaderboard
+
+    for register in (register_compare, register_gate, register_leaderboard):
+        register(subparsers, data_subparsers)
+
+
+EXTENSIONS.append(_register_run_analysis)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

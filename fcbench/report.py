@@ -25,6 +25,7 @@ class Row:
     n: int
     main_metric: str
     score: float | None
+    ci: tuple[float, float] | None
     secondary: list[tuple[str, float]]
     infra: int
     failures: list[tuple[str, int]]
@@ -60,7 +61,8 @@ def rows(results: dict[str, Any], top_failures: int = 3) -> list[Row]:
         main = t.get("main_metric", "accuracy")
         secondary = [(k, metrics[k]) for k in _secondary_names(name, metrics, main)]
         failures = list(t.get("failures", {}).items())[:top_failures]
-        out.append(Row(name, t.get("n", 0), main, t.get("score"), secondary,
+        ci = t.get("ci")
+        out.append(Row(name, t.get("n", 0), main, t.get("score"), (ci[0], ci[1]) if ci else None, secondary,
                        t.get("n_infra_error", 0), failures))
     return out
 
@@ -74,12 +76,17 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
 
+def score_with_ci(score: float | None, ci: tuple[float, float] | None) -> str:
+    """``45.4 [39.4–51.5]``: the score and its 95 % confidence interval, in percent."""
+    return pct(score) + (f" [{pct(ci[0])}–{pct(ci[1])}]" if ci and score is not None else "")
+
+
 def _cells(r: Row) -> list[str]:
-    return [r.task, str(r.n), f"{pct(r.score)}", ", ".join(f"{k} {pct(v)}" for k, v in r.secondary),
+    return [r.task, str(r.n), score_with_ci(r.score, r.ci), ", ".join(f"{k} {pct(v)}" for k, v in r.secondary),
             str(r.infra), ", ".join(f"{k} ×{v}" for k, v in r.failures)]
 
 
-HEADERS = ["sub-task", "n", "score %", "secondary %", "infra", "top failures"]
+HEADERS = ["sub-task", "n", "score % [95 % CI]", "secondary %", "infra", "top failures"]
 MEAN_LABEL = "unweighted mean of sub-task scores"
 
 
@@ -97,11 +104,14 @@ def render_markdown(results: dict[str, Any], show_mean: bool = False) -> str:
 def render_csv(results: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["model", "mode", "task", "n", "main_metric", "score", "metric", "value"])
+    writer.writerow(["model", "mode", "task", "n", "main_metric", "score", "ci_low", "ci_high", "ci_method",
+                     "metric", "value"])
     for name, t in results["tasks"].items():
+        ci = t.get("ci") or ["", ""]
         for metric, value in t.get("metrics", {}).items():
             writer.writerow([results.get("model"), results.get("mode"), name, t.get("n"),
-                             t.get("main_metric"), t.get("score"), metric, value])
+                             t.get("main_metric"), t.get("score"), ci[0], ci[1], t.get("ci_method") or "",
+                             metric, value])
     return buf.getvalue()
 
 
@@ -113,7 +123,7 @@ def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: b
     title = f"{results.get('model')} · {results.get('mode')} mode · suite {suite} · {results.get('split')} split"
     table = Table(title=title, title_justify="left")
     for header in HEADERS:
-        table.add_column(header, justify="right" if header in ("n", "score %", "infra") else "left",
+        table.add_column(header, justify="right" if header in ("n", HEADERS[2], "infra") else "left",
                          overflow="fold")
     rs = rows(results)
     for r in rs:

@@ -6,12 +6,17 @@ exactly the same numbers as an uninterrupted one.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from typing import Any, Iterable, Protocol, Sequence
 
 from fcbench import __version__
 from fcbench.records import SampleResult, Score
+from fcbench.stats import bootstrap_interval, wilson_interval
 from fcbench.task import Task
+
+CONFIDENCE = 0.95
+BOOTSTRAP_RESAMPLES = 1000
 
 
 class _Plan(Protocol):
@@ -33,6 +38,20 @@ def latency_summary(latencies: Sequence[float]) -> dict[str, float]:
             **{f"p{q}": round(percentile(latencies, q), 6) for q in (50, 90, 99)}}
 
 
+def main_score_interval(task: Task, scores: Sequence[Score]) -> tuple[list[float] | None, str | None]:
+    """95 % interval of the main score: Wilson for the pass rate, else a seeded bootstrap over samples."""
+    if not scores:
+        return None, None
+    if task.main_metric == "accuracy":
+        low, high = wilson_interval(sum(1 for s in scores if s.passed), len(scores), CONFIDENCE)
+        return [round(low, 6), round(high, 6)], "wilson"
+    if task.aggregate(scores).get(task.main_metric) is None:
+        return None, None
+    low, high = bootstrap_interval(scores, lambda xs: task.aggregate(list(xs))[task.main_metric],
+                                   CONFIDENCE, BOOTSTRAP_RESAMPLES, seed=0)
+    return [round(low, 6), round(high, 6)], f"bootstrap-{BOOTSTRAP_RESAMPLES}"
+
+
 def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
     results = list(results)
     scored = [r for r in results if r.status == "scored"]
@@ -40,15 +59,34 @@ def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
     scores = [Score(bool(r.passed), r.metrics, r.failures, r.details) for r in scored]
     metrics = task.aggregate(scores) if scores else {}
     failures = Counter(f for r in scored for f in r.failures)
+    ci, ci_method = main_score_interval(task, scores)
     return {
         "version": task.version,
         "n": len(scored),
         "n_infra_error": len(infra),
+        "n_passed": sum(1 for s in scores if s.passed),
         "main_metric": task.main_metric,
         "score": metrics.get(task.main_metric),
+        "ci": ci,
+        "ci_method": ci_method,
         "metrics": {k: round(v, 6) for k, v in metrics.items()},
         "failures": dict(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
+
+
+def outcome_string(samples: Sequence[Any], latest: dict[str, SampleResult]) -> dict[str, str]:
+    """Per-sample pass/fail in data order: '1' passed, '0' failed, '.' not scored.
+
+    With the hash of the ordered sample ids, two results files over the same data
+    can be compared sample by sample (a paired test) without their samples.jsonl.
+    """
+    ids = [s.id for s in samples]
+    marks = []
+    for sample_id in ids:
+        r = latest.get(sample_id)
+        marks.append("." if r is None or r.status != "scored" else "1" if r.passed else "0")
+    digest = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
+    return {"ids_sha256": digest, "passed": "".join(marks)}
 
 
 def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
@@ -60,6 +98,10 @@ def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
         mine = [latest[s.id] for s in plan.samples if s.id in latest]
         mine_all.extend(mine)
         per_task[plan.task.name] = task_results(plan.task, mine)
+        # The data version travels with the scores, so a bare results.json can be compared.
+        data = (manifest.get("tasks") or {}).get(plan.task.name) or {}
+        per_task[plan.task.name]["checksum"] = data.get("checksum", getattr(plan, "checksum", None))
+        per_task[plan.task.name]["outcomes"] = outcome_string(plan.samples, latest)
     n_samples = sum(len(p.samples) for p in plans)
     infra_kinds = Counter(r.output.infra_error.kind for r in mine_all
                           if r.status == "infra_error" and r.output.infra_error)
@@ -69,6 +111,8 @@ def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
         "mode": manifest.get("mode"),
         "split": manifest.get("split"),
         "suite": manifest.get("suite"),
+        "limit": manifest.get("limit"),
+        "created": manifest.get("created"),
         "fingerprint": manifest.get("fingerprint"),
         "tasks": per_task,
         "totals": {
