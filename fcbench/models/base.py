@@ -49,6 +49,13 @@ class Model:
     async def generate_batch(self, requests: Sequence[Request]) -> list[ModelOutput]:
         return list(await asyncio.gather(*(self.generate(r) for r in requests)))
 
+    async def start(self) -> None:
+        """Get ready before the first request (start a server, load an engine); a no-op by default.
+
+        Raise `InfraError` when the backend cannot start: the runner then stops
+        before any sample is sent, instead of recording every sample as failed.
+        """
+
     def settings(self) -> dict[str, Any]:
         """Backend settings recorded in run.json. Never include secrets."""
         return {"provider": self.provider}

@@ -15,6 +15,8 @@ PROVIDERS: dict[str, tuple[str, str]] = {
     "openai": ("fcbench.models.openai_api", "OpenAIModel"),
     "openai-compatible": ("fcbench.models.openai_compatible", "OpenAICompatibleModel"),
     "anthropic": ("fcbench.models.anthropic_api", "AnthropicModel"),
+    "vllm": ("fcbench.models.vllm_local", "VLLMModel"),
+    "vllm-server": ("fcbench.models.vllm_server", "VLLMServerModel"),
 }
 REFERENCE_MODELS: dict[str, tuple[str, str]] = {
     "oracle": ("fcbench.models.reference", "OracleModel"),

@@ -1,0 +1,44 @@
+"""A backend that cannot start stops the run before any sample, with one clear error."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from fcbench.errors import InfraError, UsageError
+from fcbench.models.base import Model
+from fcbench.records import ModelOutput, Request
+from fcbench.runner import RunConfig, Runner
+from fcbench.store import read_results
+
+
+class NeverStarts(Model):
+    provider = "test"
+
+    def __init__(self):
+        super().__init__("test/never-starts")
+        self.asked = 0
+        self.closed = False
+
+    async def start(self) -> None:
+        raise InfraError("server_start", "the server exited with code 1\nlog line 1\nlog line 2", retryable=False)
+
+    async def generate(self, request: Request) -> ModelOutput:
+        self.asked += 1
+        return ModelOutput(text="unreachable")
+
+    async def aclose(self) -> None:
+        self.closed = True
+
+
+def test_start_failure_is_one_usage_error_and_no_sample_is_recorded(tmp_path, capsys):
+    model = NeverStarts()
+    runner = Runner(RunConfig(model="test/never-starts", tasks="parameter_value", limit=3), model, tmp_path / "run")
+    with pytest.raises(UsageError) as info:
+        asyncio.run(runner.run())
+    assert "\n" not in str(info.value) and "could not start: the server exited with code 1" in str(info.value)
+    assert "--resume" in str(info.value)
+    assert "log line 2" in capsys.readouterr().err, "the detail (a server log tail) is shown"
+    assert model.asked == 0 and model.closed
+    assert read_results(tmp_path / "run") == {}
