@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from fcbench.dataset import file_checksum
 from fcbench.errors import UsageError
 
 IMPORTER_VERSION = "1"
@@ -106,14 +107,6 @@ def user_message(text: Any) -> dict[str, Any]:
     return {"role": "user", "content": text}
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return "sha256:" + h.hexdigest()
-
-
 def read_json_or_jsonl(path: Path) -> list[Any]:
     """Items of a JSON list file or a JSON Lines file (BFCL's ``.json`` files are JSON Lines).
 
@@ -159,7 +152,7 @@ class SuiteBuilder:
         return self.categories.setdefault(category, {"items": 0, "samples": {}, "skipped": {}})
 
     def add_file(self, label: str, path: Path) -> None:
-        self.files[label] = sha256_file(path)
+        self.files[label] = file_checksum(path)
 
     def item(self, category: str) -> None:
         """Count one source item read in `category`."""
