@@ -37,7 +37,7 @@ SELFGATE_DIR := build/selfgate
 
 leaderboards: $(STAMP)
 	rm -rf build/leaderboard-runs
-	set -e; for m in $(REFERENCE_MODELS); do \
+	@set -e; for m in $(REFERENCE_MODELS); do \
 	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test \
 	    --out build/leaderboard-runs/$$m --quiet > /dev/null; \
 	  mkdir -p leaderboards/builtin/reference_$$m; \
@@ -49,7 +49,7 @@ leaderboards: $(STAMP)
 # fcbench gates itself: rerun the reference models and require exactly the committed baselines.
 selfgate: $(STAMP)
 	rm -rf $(SELFGATE_DIR)
-	set -e; for m in $(REFERENCE_MODELS); do \
+	@set -e; for m in $(REFERENCE_MODELS); do \
 	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test \
 	    --out $(SELFGATE_DIR)/$$m --quiet > /dev/null; \
 	  $(BIN)/fcbench gate --exact --baseline leaderboards/builtin/reference_$$m/results.json \

@@ -28,7 +28,7 @@ from fcbench.suite.generator import generate_suite
 from fcbench.testing import EmulatedServer, ServerConfig
 
 TASK = "parameter_value"
-BACKENDS = ("openai-compatible", "openai", "anthropic")
+BACKENDS = ("openai-compatible", "vllm-server", "openai", "anthropic")  # vllm-server attaches via --base-url
 
 
 def build_suite(root: Path, n: int) -> Path:
