@@ -72,6 +72,17 @@ def unweighted_mean(rs: list[Row]) -> float | None:
     return sum(scores) / len(scores) if scores else None
 
 
+def suite_label(results: dict[str, Any]) -> str:
+    """Suite name plus what versions it: an imported version, or a generated suite's seed."""
+    suite = results.get("suite") or {}
+    label = str(suite.get("name", "builtin"))
+    if suite.get("version"):
+        label += f" {suite['version']}"
+    elif suite.get("seed") is not None:
+        label += f" (seed {suite['seed']})"
+    return label
+
+
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
@@ -93,7 +104,7 @@ MEAN_LABEL = "unweighted mean of sub-task scores"
 def render_markdown(results: dict[str, Any], show_mean: bool = False) -> str:
     rs = rows(results)
     lines = [f"**{results.get('model')}** · mode {results.get('mode')} · "
-             f"suite {(results.get('suite') or {}).get('name', 'builtin')} · split {results.get('split')}", "",
+             f"suite {suite_label(results)} · split {results.get('split')}", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rs]
     if show_mean:
@@ -119,8 +130,8 @@ def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: b
     """A rich Table (imported lazily: rich is only needed when printing)."""
     from rich.table import Table
 
-    suite = (results.get("suite") or {}).get("name", "builtin")
-    title = f"{results.get('model')} · {results.get('mode')} mode · suite {suite} · {results.get('split')} split"
+    title = (f"{results.get('model')} · {results.get('mode')} mode · suite {suite_label(results)} · "
+             f"{results.get('split')} split")
     table = Table(title=title, title_justify="left")
     for header in HEADERS:
         table.add_column(header, justify="right" if header in ("n", HEADERS[2], "infra") else "left",
