@@ -36,6 +36,8 @@ CASES = [
     ("zero limit", lambda t: ["run", "--model", "reference/oracle", "--limit", "0"], "positive integer"),
     ("temperature not a number", lambda t: ["run", "--model", "reference/oracle", "--temperature", "hot"],
      "number"),
+    ("misspelt backend option", lambda t: ["run", "--model", "reference/oracle", "-M", "dealy=0.1"],
+     "unknown option(s) for reference/ models: dealy"),
     ("model arg without '='", lambda t: ["run", "--model", "reference/oracle", "-M", "delay"], "KEY=VALUE"),
     ("missing suite folder", lambda t: ["run", "--model", "reference/oracle", "--suite", str(t / "nowhere")],
      "no such suite folder"),

@@ -13,6 +13,7 @@ import asyncio
 from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, Sequence
 
+from fcbench.errors import UsageError
 from fcbench.records import ModelOutput, Request
 
 
@@ -28,6 +29,10 @@ class GenerateConfig:
         return asdict(self)
 
 
+#: options any backend accepts: the CLI's --base-url, and the price overrides used for cost estimates.
+COMMON_OPTIONS = frozenset({"base_url", "base_urls", "prices", "price_in", "price_out"})
+
+
 class Model:
     """Base class for backends. Subclasses implement `generate` (or `generate_batch`)."""
 
@@ -38,7 +43,14 @@ class Model:
     #: True when the backend answers from the sample's gold or a file, not a model.
     offline: ClassVar[bool] = False
 
+    #: options a subclass reads from `self.options` rather than naming in its __init__.
+    passthrough_options: ClassVar[frozenset[str]] = frozenset()
+
     def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
+        unknown = sorted(set(options) - COMMON_OPTIONS - self.passthrough_options)
+        if unknown:
+            raise UsageError(f"unknown option(s) for {self.provider or name.split('/')[0]}/ models: "
+                             f"{', '.join(unknown)} (a misspelt -M KEY=VALUE?)")
         self.name = name
         self.config = config or GenerateConfig()
         self.options = options

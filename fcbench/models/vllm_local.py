@@ -144,6 +144,7 @@ def vllm_parse(request: Request, output: ModelOutput, parser: Any, chat_request:
 class VLLMModel(Model):
     provider = "vllm"
     batched = True
+    passthrough_options = frozenset(ENGINE_OPTIONS)
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, tool_parser: str | None = None,
                  chat_template: str | None = None, chat_template_kwargs: dict[str, Any] | None = None,

@@ -187,6 +187,7 @@ def _group_alive(pgid: int) -> bool:
 
 class VLLMServerModel(Model):
     provider = "vllm-server"
+    passthrough_options = frozenset(CLIENT_OPTIONS) | frozenset(SERVER_FLAGS)
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
                  base_urls: Any = None, tool_parser: str | None = None, chat_template: str | None = None,
