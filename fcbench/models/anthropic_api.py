@@ -16,19 +16,16 @@ Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``):
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Iterable
 from typing import Any
 
-from fcbench.errors import InfraError, UsageError
-from fcbench.models.base import GenerateConfig, Model
+from fcbench.errors import InfraError
+from fcbench.models.api_base import SDKChatModel
+from fcbench.models.base import GenerateConfig
 from fcbench.models.chat_format import (
-    api_safe_names,
-    omit_fields,
     public_url,
-    restore_names,
     scrub,
     sdk_infra_error,
     with_call_ids,
@@ -153,29 +150,13 @@ def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     return ModelOutput(text=text, tool_calls=tuple(calls), **common)
 
 
-class AnthropicModel(Model):
+class AnthropicModel(SDKChatModel):
     provider = "anthropic"
+    base_url_env = "ANTHROPIC_BASE_URL"
 
-    def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
-                 base_urls: Any = None, api_key_env: str = "ANTHROPIC_API_KEY", timeout: float = 120,
-                 extra_body: dict[str, Any] | None = None, omit: Any = None, http_client: Any = None,
-                 **options: Any):
-        super().__init__(name, config, **options)
-        if isinstance(base_urls, list) and len(base_urls) > 1:
-            raise UsageError("anthropic/ takes one --base-url")
-        self.model_id = name.split("/", 1)[1]
-        self.base_url = base_url or os.environ.get("ANTHROPIC_BASE_URL") or None
-        key = os.environ.get(str(api_key_env))
-        if not key and not self.base_url:
-            raise UsageError(f"anthropic/ needs an API key in ${api_key_env}")
-        self._api_key = key or "EMPTY"
-        self.timeout = float(timeout)
-        if extra_body is not None and not isinstance(extra_body, dict):
-            raise UsageError("extra_body must be a JSON object")
-        self.extra_body = extra_body or {}
-        self.omit = omit_fields(omit)
-        self._http_client = http_client  # tests inject an httpx2 client with a MockTransport
-        self._client: Any = None
+    def __init__(self, name: str, config: GenerateConfig | None = None, *,
+                 api_key_env: str = "ANTHROPIC_API_KEY", **options: Any):
+        super().__init__(name, config, api_key_env=api_key_env, **options)
 
     def _open_client(self) -> Any:
         import anthropic
@@ -183,10 +164,6 @@ class AnthropicModel(Model):
         self._client = anthropic.AsyncAnthropic(api_key=self._api_key, base_url=self.base_url, max_retries=0,
                                                 timeout=self.timeout, http_client=self._http_client)
         return self._client
-
-    async def generate(self, request: Request) -> ModelOutput:
-        request, back = api_safe_names(request)
-        return restore_names(await self._generate(request), back)
 
     async def _generate(self, request: Request) -> ModelOutput:
         import anthropic

@@ -19,52 +19,32 @@ Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``):
 
 from __future__ import annotations
 
-import os
 import time
 from typing import Any
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.api_base import SDKChatModel
+from fcbench.models.base import GenerateConfig
 from fcbench.models.chat_format import (
-    api_safe_names,
     chat_payload,
-    omit_fields,
     parse_chat_response,
     public_url,
-    restore_names,
     scrub,
     sdk_infra_error,
 )
 from fcbench.records import ModelOutput, Request
 
 
-class OpenAIModel(Model):
+class OpenAIModel(SDKChatModel):
     provider = "openai"
+    base_url_env = "OPENAI_BASE_URL"
 
-    def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
-                 base_urls: Any = None, api_key_env: str = "OPENAI_API_KEY", timeout: float = 120,
-                 max_tokens_field: str = "max_completion_tokens", extra_body: dict[str, Any] | None = None,
-                 omit: Any = None, http_client: Any = None, **options: Any):
-        super().__init__(name, config, **options)
-        if isinstance(base_urls, list) and len(base_urls) > 1:
-            raise UsageError("openai/ takes one --base-url; use openai-compatible/ to spread requests "
-                             "over several servers")
-        self.model_id = name.split("/", 1)[1]
-        self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or None)
-        key = os.environ.get(str(api_key_env))
-        if not key and not self.base_url:
-            raise UsageError(f"openai/ needs an API key in ${api_key_env}")
-        self._api_key = key or "EMPTY"
-        self.timeout = float(timeout)
+    def __init__(self, name: str, config: GenerateConfig | None = None, *, api_key_env: str = "OPENAI_API_KEY",
+                 max_tokens_field: str = "max_completion_tokens", **options: Any):
+        super().__init__(name, config, api_key_env=api_key_env, **options)
         if max_tokens_field not in ("max_tokens", "max_completion_tokens"):
             raise UsageError(f"max_tokens_field must be max_tokens or max_completion_tokens, got {max_tokens_field!r}")
         self.max_tokens_field = max_tokens_field
-        if extra_body is not None and not isinstance(extra_body, dict):
-            raise UsageError("extra_body must be a JSON object")
-        self.extra_body = extra_body or {}
-        self.omit = omit_fields(omit)
-        self._http_client = http_client  # tests inject an httpx2 client with a MockTransport
-        self._client: Any = None
 
     def _open_client(self) -> Any:
         import openai
@@ -72,10 +52,6 @@ class OpenAIModel(Model):
         self._client = openai.AsyncOpenAI(api_key=self._api_key, base_url=self.base_url, max_retries=0,
                                           timeout=self.timeout, http_client=self._http_client)
         return self._client
-
-    async def generate(self, request: Request) -> ModelOutput:
-        request, back = api_safe_names(request)
-        return restore_names(await self._generate(request), back)
 
     async def _generate(self, request: Request) -> ModelOutput:
         import openai

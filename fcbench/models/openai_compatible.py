@@ -33,15 +33,14 @@ from typing import Any
 import aiohttp
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.api_base import ApiChatModel
+from fcbench.models.base import GenerateConfig
 from fcbench.models.chat_format import (
-    api_safe_names,
     chat_payload,
     infra_error_for_status,
     omit_fields,
     parse_chat_response,
     public_url,
-    restore_names,
     scrub,
 )
 from fcbench.records import ModelOutput, Request
@@ -90,7 +89,7 @@ def _flag(value: Any) -> bool:
     return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
 
 
-class OpenAICompatibleModel(Model):
+class OpenAICompatibleModel(ApiChatModel):
     provider = "openai-compatible"
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: Any = None,
@@ -123,10 +122,6 @@ class OpenAICompatibleModel(Model):
         self._session = aiohttp.ClientSession(connector=connector, timeout=timeout,
                                               cookie_jar=aiohttp.DummyCookieJar())
         return self._session
-
-    async def generate(self, request: Request) -> ModelOutput:
-        request, back = api_safe_names(request)
-        return restore_names(await self._generate(request), back)
 
     async def _generate(self, request: Request) -> ModelOutput:
         session = self._session or self._open_session()
