@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check fcbench tasks tests benchmarks
+	$(BIN)/ruff check fcbench tasks tests tests_vllm benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
