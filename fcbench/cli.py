@@ -288,6 +288,15 @@ def _register_run_analysis(subparsers, data_subparsers) -> None:
 EXTENSIONS.append(_register_run_analysis)
 
 
+def _register_show(subparsers, data_subparsers) -> None:
+    from fcbench.show import register
+
+    register(subparsers, data_subparsers)
+
+
+EXTENSIONS.append(_register_show)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
      "fcbench.testing"},                                                          # one sample, one run folder
     {"fcbench.runner", "fcbench.progress", "fcbench.compare", "fcbench.gate",
      "fcbench.leaderboard", "fcbench.importers"},                                 # whole runs
-    {"fcbench.report", "fcbench.cli", "fcbench.__main__"},                        # user-facing
+    {"fcbench.report", "fcbench.cli", "fcbench.__main__", "fcbench.show"},                        # user-facing
 ]
 # Backends answer requests; they must not know which task asked.
 FORBIDDEN = {"fcbench.models": {"fcbench.task", "fcbench_tasks", "fcbench.scoring"}}

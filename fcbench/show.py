@@ -1,0 +1,178 @@
+"""``fcbench show RUN``: look at individual samples of a run, filtered by task, verdict or failure.
+
+A report says *how often* a model fails; this says *how*: for each chosen
+sample the request, the gold answer, what the model answered (raw text kept)
+and what the scorer noted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from fcbench.errors import UsageError
+from fcbench.records import Sample, SampleResult, ToolCall
+from fcbench.store import MANIFEST, read_json, read_results
+
+WIDTH = 100
+
+
+def _value(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False) if not isinstance(v, str) or not v.startswith("$") else v
+
+
+def render_call(call: ToolCall) -> str:
+    args = ", ".join(f"{k}={_value(v)}" for k, v in call.arguments.items()) \
+        if isinstance(call.arguments, dict) else _value(call.arguments)
+    label = f"{call.label} = " if call.label else ""
+    return f"{label}{call.name}({args})"
+
+
+def render_gold_call(gold: dict[str, Any]) -> str:
+    """A gold call with its accepted values; `""` shows as "may be omitted"."""
+    parts = []
+    for name, accepted in (gold.get("arguments") or {}).items():
+        options = accepted if isinstance(accepted, list) else [accepted]
+        shown = " | ".join("<omit>" if a == "" else _value(a) for a in options)
+        parts.append(f"{name}={shown}")
+    label = f"{gold['label']} = " if gold.get("label") else ""
+    return f"{label}{gold.get('name')}({', '.join(parts)})"
+
+
+def render_gold(gold: dict[str, Any]) -> list[str]:
+    if "calls" in gold:
+        return [render_gold_call(g) for g in gold["calls"]]
+    if "names" in gold:
+        return [", ".join(gold["names"]) or "(no function fits: no call)"]
+    if "next" in gold:
+        return ["STOP: answer, no more calls"] if gold.get("stop") else \
+            [f"any of: {render_gold_call(g)}" for g in gold["next"]]
+    if "reference" in gold:
+        facts = ", ".join(_value(f.get("value")) for f in gold.get("facts", []))
+        return [gold["reference"], f"facts: {facts}"]
+    return [json.dumps(gold, ensure_ascii=False)]
+
+
+def conversation(sample: Sample) -> list[str]:
+    """The request and any calls/results already in the conversation, one line each."""
+    lines = []
+    for m in sample.messages:
+        if m.role == "system":
+            continue
+        if m.role == "assistant" and m.tool_calls:
+            lines.extend(f"assistant called {render_call(c)}" for c in m.tool_calls)
+        elif m.role == "tool":
+            lines.append(f"tool {m.name or ''} returned {m.content}")
+        else:
+            lines.append(f"{m.role}: {m.content}")
+    return lines
+
+
+def describe(sample: Sample | None, result: SampleResult) -> str:
+    verdict = {True: "PASS", False: "FAIL", None: "NO ANSWER"}[result.passed if result.status == "scored" else None]
+    head = f"── {result.sample_id} · {result.task} · {verdict}"
+    if result.failures:
+        head += ": " + ", ".join(result.failures)
+    out = [head]
+
+    def block(title: str, lines: list[str]) -> None:
+        for i, line in enumerate(lines or ["—"]):
+            out.append(f"{(title + ':') if i == 0 else '':<11}{line}")
+
+    if sample is not None:
+        block("request", conversation(sample))
+        block("gold", render_gold(sample.gold))
+    o = result.output
+    if o.infra_error is not None:
+        block("infra", [f"{o.infra_error.kind}: {o.infra_error.message} ({o.infra_error.attempts} attempts)"])
+    else:
+        answer = [render_call(c) for c in o.tool_calls]
+        if o.text and (not o.tool_calls or o.malformed):
+            answer.append(f"text: {o.text}")
+        if o.malformed:
+            answer.append(f"malformed: {o.malformed}")
+        block("answer", answer)
+    shown = {k: v for k, v in result.details.items() if v not in (None, [], {}, "")}
+    if shown:
+        block("scorer", [json.dumps(shown, ensure_ascii=False, default=str)[:4 * WIDTH]])
+    return "\n".join(out)
+
+
+def load_samples_of_run(run_dir: Path, manifest: dict[str, Any]) -> dict[str, Sample]:
+    """The run's samples, from the suite it ran on (empty when that data is gone)."""
+    from fcbench.registry import discover_tasks
+
+    suite = (manifest.get("suite") or {}).get("path")
+    split = manifest.get("split", "test")
+    tasks = discover_tasks()
+    samples: dict[str, Sample] = {}
+    for name in manifest.get("tasks", {}):
+        task = tasks.get(name)
+        if task is None:
+            continue
+        try:
+            samples.update({s.id: s for s in task.load(split, Path(suite) if suite else None)})
+        except UsageError:
+            continue  # the data moved or changed: show the answers without their requests
+    return samples
+
+
+def select(results: list[SampleResult], args: argparse.Namespace) -> list[SampleResult]:
+    chosen = []
+    for r in results:
+        if args.task and r.task != args.task:
+            continue
+        if args.id and r.sample_id != args.id:
+            continue
+        if args.failure and args.failure not in r.failures:
+            continue
+        if args.id:
+            chosen.append(r)
+            continue
+        if args.verdict == "passed" and not (r.status == "scored" and r.passed):
+            continue
+        if args.verdict == "failed" and not (r.status == "scored" and not r.passed):
+            continue
+        if args.verdict == "infra" and r.status != "infra_error":
+            continue
+        chosen.append(r)
+    return chosen
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    run_dir = Path(args.run_dir)
+    if not (run_dir / MANIFEST).exists():
+        raise UsageError(f"{run_dir}: not a run folder (no {MANIFEST})")
+    manifest = read_json(run_dir / MANIFEST)
+    results = sorted(read_results(run_dir).values(), key=lambda r: r.sample_id)
+    if args.task and args.task not in manifest.get("tasks", {}):
+        raise UsageError(f"task {args.task!r} is not in this run (tasks: {', '.join(manifest.get('tasks', {}))})")
+    chosen = select(results, args)[: args.limit]
+    if args.format == "json":
+        for r in chosen:
+            print(json.dumps(r.to_dict(), ensure_ascii=False))
+        return 0
+    samples = load_samples_of_run(run_dir, manifest)
+    if not chosen:
+        print("no sample matches")
+    for r in chosen:
+        print(describe(samples.get(r.sample_id), r))
+        print()
+    return 0
+
+
+def register(subparsers: Any, data_subparsers: Any) -> None:
+    from fcbench.cli import _positive_int
+
+    show = subparsers.add_parser("show", help="look at individual samples of a run (request, gold, answer)")
+    show.add_argument("run_dir", type=Path)
+    show.add_argument("--task", help="only this sub-task")
+    show.add_argument("--failure", metavar="CATEGORY", help="only samples with this failure category")
+    show.add_argument("--verdict", choices=("failed", "passed", "infra", "all"), default="failed",
+                      help="which samples (default: failed)")
+    show.add_argument("--id", help="one sample by id, whatever its verdict")
+    show.add_argument("--limit", type=_positive_int, default=5, help="at most N samples (default 5)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.set_defaults(func=cmd_show)
