@@ -8,7 +8,7 @@ also records which parameters the text *mentions*: that decides the gold
 omitted). A flag slot whose chosen text is empty mentions nothing.
 
 Also here: how values read in prose, reference phrases for nested requests
-("the city id from step 1") and the connectors that join several requests.
+("the city from step 1") and the connectors that join several requests.
 """
 
 from __future__ import annotations
@@ -139,12 +139,21 @@ class Rendering:
 
 def render(template: Template, values: Mapping[str, Any],
            references: Mapping[str, str] | None = None) -> Rendering:
-    """Fill the template. `references` maps a parameter to the phrase that replaces its value."""
+    """Fill the template. `references` maps a parameter to the phrase that replaces its value.
+
+    Around a reference phrase the template's own wording is trimmed so the sentence
+    still reads: the noun written before the slot ("for item {product_id}"), quotes
+    around it, and a unit or count word after it ("{nights} nights") go; a unit slot
+    right after it reads "(in meters)" instead of a bare "meters".
+    """
     references = references or {}
     out = [template.texts[0]]
     mentioned: dict[str, Any] = {}
     complete = True
+    after_reference = False
     for slot, after in zip(template.slots, template.texts[1:]):
+        follows_reference = after_reference and not out[-1].strip()
+        after_reference = False
         if slot.branches is not None:
             piece = slot.branches[0] if values.get(slot.param) else slot.branches[1]
             if piece.strip():
@@ -152,8 +161,11 @@ def render(template: Template, values: Mapping[str, Any],
         elif slot.param in references:
             piece = references[slot.param]
             out[-1] = _drop_noun_before(out[-1], slot.param)
-            after = re.sub(rf"^\s+{re.escape(humanize(slot.param))}\b", "", after, flags=re.IGNORECASE)
+            if out[-1].endswith('"') and after.startswith('"'):
+                out[-1], after = out[-1][:-1], after[1:]
+            after = _drop_word_after(after, slot.param)
             mentioned[slot.param] = WHOLE
+            after_reference = True
         elif slot.field is not None:
             obj = values.get(slot.param)
             value = obj.get(slot.field) if isinstance(obj, dict) else None
@@ -167,13 +179,36 @@ def render(template: Template, values: Mapping[str, Any],
             piece = say(value) if value is not None else ""
             complete &= bool(piece.strip())
             mentioned[slot.param] = WHOLE
+            if follows_reference and piece and slot.param.endswith(_UNIT_PARAMS):
+                piece = f"(in {piece})"  # "the value from step 1 (in meters) to centimeters"
         out.append(piece)
         out.append(after)
     return Rendering(tidy("".join(out)), mentioned, complete)
 
 
+#: parameters whose value names a unit: after a reference phrase they read "(in ...)"
+_UNIT_PARAMS = ("unit", "currency")
+
+#: nouns a template may write before a value ("for item {product_id}", "drop booking {booking_id}");
+#: a reference phrase names its own thing, so these go
+_NOUNS_BEFORE = {
+    "amount", "booking", "city", "confirmation", "contact", "coordinates", "date", "device", "dinner",
+    "employee", "event", "exercise", "flight", "game", "hotel", "id", "item", "latitude", "leave",
+    "longitude", "manager", "match", "medication", "number", "order", "place", "player", "product",
+    "recipe", "request", "reservation", "restaurant", "shipment", "symbol", "table", "team",
+    "thermostat", "time-off", "trade", "value"}
+#: such nouns that also work as the verb opening a sentence ("Email {email} ...", "Order ...")
+_VERBS_FIRST = {"email", "text", "message", "book", "order", "record", "table", "date"}
+_DETERMINER_END = re.compile(r"(?:^|(?<=\s))(?:my|the|your|our|a|an|this)\s+$", re.IGNORECASE)
+
+
 def _drop_noun_before(text: str, param: str) -> str:
-    """"in city " + "that city" -> "in that city": drop the parameter's noun written before the slot."""
+    """"in city " + "that city" -> "in that city": drop the noun(s) and determiner written before the slot.
+
+    Drops the parameter's own noun ("city ID", "city") or up to three words from
+    `_NOUNS_BEFORE` ("order confirmation", "table booking"), then a determiner.
+    A word that opens the sentence stays when it may be the verb ("Email {email}").
+    """
     nouns = [humanize(param)]
     for suffix in ("_id", "_number", "_code", "_name"):
         if param.endswith(suffix) and len(param) > len(suffix):
@@ -181,10 +216,31 @@ def _drop_noun_before(text: str, param: str) -> str:
     for noun in nouns:
         m = re.search(rf"(?:^|\s)({re.escape(noun)}(?:\s*[:=])?\s+)$", text, re.IGNORECASE)
         if m:
-            text = text[:m.start(1)]
+            if text[:m.start(1)].strip() or noun.casefold() not in _VERBS_FIRST:
+                text = text[:m.start(1)]
             break
-    # "my " + "the order number from step 1": a determiner before the phrase goes too
-    return re.sub(r"(?:^|(?<=\s))(?:my|the|your|our|a|an|this)\s+$", "", text, flags=re.IGNORECASE)
+    else:
+        for _ in range(3):
+            m = re.search(r"(?:^|\s)([A-Za-z-]+\s+)$", text)
+            if not m or m.group(1).strip().casefold() not in _NOUNS_BEFORE:
+                break
+            if not text[:m.start(1)].strip() and m.group(1).strip().casefold() in _VERBS_FIRST:
+                break
+            text = text[:m.start(1)]
+    # "my " + "the order from step 1": a determiner before the phrase goes too
+    return _DETERMINER_END.sub("", text)
+
+
+#: words a template writes after a count or measure; the reference phrase already says them
+_WORDS_AFTER = ("%", "percent", "degrees", "°C", "Celsius", "minutes", "min", "portions", "people")
+
+
+def _drop_word_after(text: str, param: str) -> str:
+    """" nights under" after "the same number of nights as in step 1" -> " under"."""
+    words = sorted({humanize(param), _REFERENCE_NOUNS.get(param, humanize(param)), *_WORDS_AFTER},
+                   key=lambda w: (-len(w), w))
+    pattern = "|".join(re.escape(w) for w in words)
+    return re.sub(rf"^\s*(?:{pattern})(?=\W|$)", "", text, flags=re.IGNORECASE)
 
 
 def tidy(text: str) -> str:
@@ -207,21 +263,44 @@ def lower_first(sentence: str, starts_with_slot: bool = False) -> str:
 # ------------------------------------------------------------ references
 _ORDINALS = ["first", "second", "third", "fourth"]
 
+#: how a reference names a field when its humanized name reads badly in a sentence
+_REFERENCE_NOUNS = {"email": "email address", "phone": "phone number", "target_temp": "target temperature",
+                    "duration_minutes": "minutes", "start_time": "start time"}
+#: fields that count something: "the same number of nights as in step 1"
+_COUNTS = {"nights", "servings", "shares", "duration_minutes"}
+
 
 def reference_phrase(rng: random.Random, field: str, step: int, consumer_step: int,
                      ambiguous: bool) -> str:
-    """How the request names an output of an earlier step (1-based `step`)."""
-    h = humanize(field)
-    explicit = [f"the {h} from step {step}", f"the {h} from the {_ORDINALS[step - 1]} step",
-                f"the {h} you got in step {step}", f"the {h} returned by the {_ORDINALS[step - 1]} request"]
-    if ambiguous:
-        return rng.choice(explicit)
-    loose = [f"the {h} you find", f"the resulting {h}"]
-    if step == consumer_step - 1:
-        loose += [f"the {h} from that result", f"the {h} it gives back"]
-        if field.endswith("_id") and len(field) > 3:
-            loose += [f"that {humanize(field[:-3])}"] * 2
-    return rng.choice(explicit + loose)
+    """How the request names an output of an earlier step (1-based `step`).
+
+    An id names its thing ("the team from step 1", "that team"), a count says
+    "the same number of nights as in step 1", anything else its field name
+    ("the latitude from the first step"). `ambiguous` (another step returned a
+    field of that name too) keeps to phrases that say the step.
+    """
+    ordinal = _ORDINALS[step - 1]
+    adjacent = step == consumer_step - 1
+    noun = _REFERENCE_NOUNS.get(field, humanize(field))
+    thing = next((humanize(field[:-len(suffix)]) for suffix in ("_id", "_number")
+                  if field.endswith(suffix) and len(field) > len(suffix)), None)
+    if field in _COUNTS or field == "quantity":
+        what = "quantity" if field == "quantity" else f"number of {noun}"
+        explicit = [f"the same {what} as in step {step}", f"the same {what} as in the {ordinal} step"]
+        loose = [f"the same {what} as before"] if adjacent else []
+    elif thing:
+        explicit = [f"the {thing} from step {step}", f"the {thing} from the {ordinal} step",
+                    f"the {thing} you found in step {step}", f"the {thing} returned by the {ordinal} request"]
+        loose = [f"the {thing} you find"]
+        if adjacent:
+            loose += [f"the {thing} from that result"] + [f"that {thing}"] * 2
+    else:
+        explicit = [f"the {noun} from step {step}", f"the {noun} from the {ordinal} step",
+                    f"the {noun} you got in step {step}", f"the {noun} returned by the {ordinal} request"]
+        loose = [f"the {noun} you get", f"the resulting {noun}"]
+        if adjacent:
+            loose += [f"the {noun} from that result", f"the {noun} it gives back"]
+    return rng.choice(explicit if ambiguous else explicit + loose)
 
 
 # ------------------------------------------------------------ connectors

@@ -254,7 +254,7 @@ def create_event(world: World, args: dict[str, Any]) -> dict[str, Any]:
         "date": {"type": "string"}, "start_time": {"type": "string"}, "end_time": {"type": "string"},
         "duration_minutes": {"type": "integer"}}},
     phrasings=["When am I free for {duration_minutes} minutes on {date}?",
-               ("Find a {duration_minutes}-minute gap in my calendar on {date} between {earliest_start} "
+               ("Find a gap of {duration_minutes} minutes in my calendar on {date} between {earliest_start} "
                 "and {latest_end}."),
                "I need {duration_minutes} minutes free on {date}, not before {earliest_start}.",
                "Find me an open slot of {duration_minutes} minutes on {date} that ends by {latest_end}."],

@@ -257,10 +257,10 @@ def _sample_order(rng: random.Random, world: World) -> dict[str, Any]:
         "trade_id": {"type": "string"}, "symbol": {"type": "string"}, "side": {"type": "string"},
         "shares": {"type": "integer"}, "status": {"type": "string"}, "execution_price": {"type": "number"},
         "total_value": {"type": "number"}, "cash_balance": {"type": "number"}}},
-    phrasings=["Go ahead and {side} {shares} shares of {symbol} at market.",
-               "Place an order to {side} {shares} {symbol} shares with a limit of {limit_price}.",
+    phrasings=["Go ahead and {side} {symbol} at market, {shares} shares.",
+               "Place an order to {side} {symbol} with a limit of {limit_price}: {shares} shares.",
                "I want to {side} {shares} shares of {symbol}, limit price {limit_price}.",
-               "Please {side} {shares} {symbol} at the current market price."],
+               "Please {side} {symbol} at the current market price, {shares} shares."],
     sample_args=_sample_order,
     mutates=True,
 )

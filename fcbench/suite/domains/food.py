@@ -374,7 +374,7 @@ def _sample_reservation(rng: random.Random, w: World) -> dict[str, Any]:
                 "seating; it's a {preferences.occasion}."),
                ("Reserve {restaurant_id} on {date} at {time} for {party_size} people "
                 "({preferences.occasion}), {preferences.seating} if possible."),
-               ("Can you get us a table for {party_size} at {restaurant_id}, {date} {time}? We'd like "
+               ("Can you get us a table for {party_size} at {restaurant_id}, {date} at {time}? We'd like "
                 "{preferences.seating} seating and it's for a {preferences.occasion}."),
                ("Table reservation: {restaurant_id}, {date}, {time}, party of {party_size}, seating "
                 "{preferences.seating}, occasion {preferences.occasion}.")],

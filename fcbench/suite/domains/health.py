@@ -200,8 +200,8 @@ def _sample_reminder(rng: random.Random, w: World) -> dict[str, Any]:
                 "starting {start_date}."),
                ("Set up reminders for {medication_id} from {start_date}: {dose.amount_mg} mg per dose, "
                 "{dose.times_per_day} dose(s) daily{with_food|, taken with food|}."),
-               ("Starting on {start_date} I take {medication_id} {dose.times_per_day}x daily at "
-                "{dose.amount_mg} mg; please schedule reminders."),
+               ("Starting on {start_date} I take {medication_id} at {dose.amount_mg} mg, "
+                "{dose.times_per_day}x daily; please schedule reminders."),
                ("Create a medication reminder: {medication_id}, {dose.amount_mg} mg, "
                 "{dose.times_per_day} times "
                 "per day, beginning {start_date}{with_food|, with meals|, no need to eat first}.")],
@@ -266,7 +266,7 @@ def find_exercise(world: World, args: dict[str, Any]) -> dict[str, Any]:
     returns={"type": "object", "properties": {
         "workout_id": {"type": "string"}, "exercise_id": {"type": "string"},
         "calories_burned": {"type": "integer"}, "total_burned_today": {"type": "integer"}}},
-    phrasings=["Log a {duration_minutes}-minute {exercise_id} workout; I weigh {body_weight_kg} kg.",
+    phrasings=["Log a workout of {exercise_id}, {duration_minutes} minutes long; I weigh {body_weight_kg} kg.",
                ("I just did {duration_minutes} minutes of {exercise_id} at {intensity} intensity "
                 "(body weight {body_weight_kg} kg). Record it."),
                ("Record exercise {exercise_id} for {duration_minutes} min, {intensity} effort, "

@@ -146,7 +146,7 @@ def search_places(world: World, args: dict[str, Any]) -> dict[str, Any]:
         "address": {"type": "string"}, "phone": {"type": "string"}, "rating": {"type": "number"},
         "price_level": {"type": "integer"}, "open_now": {"type": "boolean"}}},
     phrasings=["Tell me more about place {place_id}.", "Is {place_id} open now, and what's its phone number?",
-               "Show the details of the place with id {place_id}.",
+               "Show the details of place {place_id}.",
                "How pricey is {place_id} and how is it rated?"],
     sample_args=lambda rng, w: {"place_id": rng.choice(w.table("places"))["place_id"]},
 )

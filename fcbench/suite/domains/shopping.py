@@ -182,7 +182,7 @@ def search_products(world: World, args: dict[str, Any]) -> dict[str, Any]:
         "product_id": {"type": "string"}, "product_name": {"type": "string"}, "brand": {"type": "string"},
         "category": {"type": "string"}, "price": {"type": "number"}, "rating": {"type": "number"},
         "review_count": {"type": "integer"}, "stock": {"type": "integer"}}},
-    phrasings=["Tell me about product {product_id}.", "How many {product_id} are left in stock?",
+    phrasings=["Tell me about product {product_id}.", "How many units of {product_id} are left in stock?",
                "Show the details and reviews summary for item {product_id}.", "What does {product_id} cost?"],
     sample_args=lambda rng, w: {"product_id": rng.choice(PRODUCT_IDS)},
 )

@@ -193,7 +193,7 @@ def get_team_roster(world: World, args: dict[str, Any]) -> dict[str, Any]:
         "goal_difference": {"type": "integer"}}},
     phrasings=["Where is {team_id} in the table?", "League standing of team {team_id}?",
                "How many points does {team_id} have so far this season?",
-               "What position are {team_id} in right now?"],
+               "What position is {team_id} in right now?"],
     sample_args=lambda rng, w: {"team_id": _any_team(rng, w)["team_id"]},
 )
 def get_team_standings(world: World, args: dict[str, Any]) -> dict[str, Any]:
