@@ -2,22 +2,26 @@
 
 The reference states every short scalar of every result ("the temperature is
 21.3, the humidity is 55 and the condition is sunny"). The facts are the
-values an answer must contain: numbers, dates and short texts from the
-outputs, leaving out identifiers (``C107``, ``BK90002``), times of day (too
-many equally right spellings), values the user already gave in the request
-(echoed arguments), booleans and long lists.
+values an answer must contain, so they are kept to what the user asked for:
+at most three per call (fields the request names first, then key fields such
+as totals, statuses and dates), none from lookups whose output only fed a
+later call, and never identifiers (``C107``, ``BK90002``), times of day (too
+many equally right spellings), values the user already gave (echoed
+arguments), booleans or long lists. A faithful, focused answer passes; an
+answer need not recite every field of every result.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from fcbench.suite import phrasing as ph
 from fcbench.suite.compose import _VERBS, Call, Plan, name_tokens
 
-MAX_FACTS_PER_CALL = 5
-MAX_FACTS = 8
+MAX_FACTS_PER_CALL = 3
+MAX_FACTS = 6
 _KEY_WORDS = ("total", "price", "amount", "balance", "status", "result", "name", "title", "value",
               "temperature", "condition", "distance", "duration", "score", "count")
 _ID_LIKE = re.compile(r"^[A-Z]{1,5}[-_]?\d{2,}[A-Z]?$")
@@ -97,13 +101,22 @@ def _title(call: Call, repeated: bool) -> str:
     return title[:1].upper() + title[1:]
 
 
-def _priority(field: str, fact: dict[str, Any]) -> int:
-    """Lower is more important: key fields and dates first, 0/1 numbers (flags, empty counts) last."""
+def _priority(field: str, fact: dict[str, Any], request_words: set[str]) -> int:
+    """Lower is more important: fields the request names, then key fields and dates,
+    0/1 numbers (flags, empty counts) last."""
     if fact["kind"] == "number" and fact["value"] in (0, 1):
-        return 2
-    if fact["kind"] == "date" or any(w in field for w in _KEY_WORDS):
+        return 3
+    if set(field.lower().split("_")) & request_words:
         return 0
-    return 1
+    if fact["kind"] == "date" or any(w in field for w in _KEY_WORDS):
+        return 1
+    return 2
+
+
+def _feeds_later(plan: Plan, index: int) -> bool:
+    """Call `index` is a lookup whose output a later call takes by reference (not what the user asked)."""
+    marker = f"$var{index + 1}."
+    return any(marker in json.dumps(c.gold) for c in plan.calls[index + 1:])
 
 
 def _said_before(fact: dict[str, Any], plan: Plan) -> bool:
@@ -117,8 +130,9 @@ def _said_before(fact: dict[str, Any], plan: Plan) -> bool:
 
 def reference_and_facts(plan: Plan) -> tuple[str, list[dict[str, Any]]]:
     names = [c.name for c in plan.calls]
+    request_words = set(re.findall(r"[a-z0-9]+", plan.request.lower()))
     sentences, facts = [], []
-    for call in plan.calls:
+    for index, call in enumerate(plan.calls):
         clauses = [c for f, v in call.result.items() for c in [_clause(f, v)] if c]
         if not clauses:
             continue
@@ -128,6 +142,8 @@ def reference_and_facts(plan: Plan) -> tuple[str, list[dict[str, Any]]]:
         else:
             sentences.append(f"{_title(call, names.count(call.name) > 1)}: {body}.")
         found = []
+        if _feeds_later(plan, index):
+            continue
         for f, v in call.result.items():
             values = v if isinstance(v, list) and len(v) <= 3 and not any(isinstance(x, (dict, list)) for x in v) \
                 else [v]
@@ -135,7 +151,7 @@ def reference_and_facts(plan: Plan) -> tuple[str, list[dict[str, Any]]]:
                 fact = fact_of(f, item, call.args)
                 if fact and fact not in facts and fact not in [x for _, _, x in found] \
                         and not _said_before(fact, plan):
-                    found.append((_priority(f, fact), len(found), fact))
+                    found.append((_priority(f, fact, request_words), len(found), fact))
         kept = sorted(sorted(found)[:MAX_FACTS_PER_CALL], key=lambda t: t[1])
         facts.extend(fact for _, _, fact in kept)
     return " ".join(sentences), facts[:MAX_FACTS]
