@@ -371,11 +371,11 @@ def _sample_reservation(rng: random.Random, w: World) -> dict[str, Any]:
         "time": {"type": "string"}, "party_size": {"type": "integer"}, "seating": {"type": "string"},
         "tables_left": {"type": "integer", "description": "Tables still free in that time slot."}}},
     phrasings=[("Book a table at {restaurant_id} for {party_size} on {date} at {time}, {preferences.seating} "
-                "seating; it's a {preferences.occasion}."),
+                "seating; the occasion is {preferences.occasion}."),
                ("Reserve {restaurant_id} on {date} at {time} for {party_size} people "
                 "({preferences.occasion}), {preferences.seating} if possible."),
                ("Can you get us a table for {party_size} at {restaurant_id}, {date} at {time}? We'd like "
-                "{preferences.seating} seating and it's for a {preferences.occasion}."),
+                "{preferences.seating} seating and it's for our {preferences.occasion}."),
                ("Table reservation: {restaurant_id}, {date}, {time}, party of {party_size}, seating "
                 "{preferences.seating}, occasion {preferences.occasion}.")],
     sample_args=_sample_reservation,

@@ -181,7 +181,7 @@ def _sample_leave(rng: random.Random, w: World) -> dict[str, Any]:
         "request_status": {"type": "string"}, "leave_days": {"type": "integer"},
         "remaining_days": {"type": "integer"}}},
     phrasings=["Request {days} days of leave for {employee_id} starting {start_date}.",
-               "Submit a {leave_type} leave request: employee {employee_id}, {days} days from {start_date}.",
+               "Submit a request for {leave_type} leave: employee {employee_id}, {days} days from {start_date}.",
                ("Book {days} days of {leave_type} leave for {employee_id} beginning on {start_date}"
                 "{notify_manager|, and let the manager know| without notifying the manager}."),
                "Put in time off for {employee_id}: {days} days from {start_date}."],
