@@ -136,3 +136,16 @@ def test_api_key_never_reaches_a_run_file(gold_server, tmp_path):
     assert len(files) >= 3 * (len(PROVIDERS) + 1)
     for path in files:
         assert KEY.encode() not in path.read_bytes(), path
+
+
+def test_requests_are_spread_over_several_endpoints(tmp_path, clean_scores):
+    """Repeating --base-url spreads one run over replicas (least outstanding first)."""
+    with EmulatedServer(ServerConfig(limit=LIMIT, latency_s=0.02)) as first, \
+            EmulatedServer(ServerConfig(limit=LIMIT, latency_s=0.02)) as second:
+        proc = run_cli("run", "--model", "openai-compatible/emulated", "--limit", str(LIMIT),
+                       "--base-url", first.base_url + "/v1", "--base-url", second.base_url + "/v1",
+                       "--concurrency", "8", "--out", str(tmp_path / "run"), "--quiet", env=ENV)
+        assert proc.returncode == 0, proc.stderr
+        counts = [first.stats()["requests"], second.stats()["requests"]]
+    assert sum(counts) == 7 * LIMIT and min(counts) >= 7 * LIMIT // 4, counts
+    assert scores(json.loads((tmp_path / "run" / "results.json").read_text())) == clean_scores
