@@ -149,3 +149,11 @@ def test_requests_are_spread_over_several_endpoints(tmp_path, clean_scores):
         counts = [first.stats()["requests"], second.stats()["requests"]]
     assert sum(counts) == 7 * LIMIT and min(counts) >= 7 * LIMIT // 4, counts
     assert scores(json.loads((tmp_path / "run" / "results.json").read_text())) == clean_scores
+
+
+def test_vllm_server_backend_attaches_to_a_running_server(gold_server, tmp_path):
+    """`vllm-server/` with --base-url starts nothing: it talks to the server that is there."""
+    results, _ = run_against(gold_server, "vllm-server", tmp_path / "run")
+    assert all(t["score"] == 1.0 for t in results["tasks"].values())
+    backend = json.loads((tmp_path / "run" / "run.json").read_text())["backend"]
+    assert backend.get("server_command") in (None, []), backend
