@@ -133,6 +133,19 @@ class World:
         return None
 
 
+    def require(self, table_name: str, *, missing: str | None = None, **match: Any) -> dict[str, Any]:
+        """Like `find`, but a missing row is the backend rejecting the call (`ToolError`).
+
+        The message defaults to ``unknown <field> <value>`` for a one-field match.
+        """
+        row = self.find(table_name, **match)
+        if row is None:
+            if missing is None:
+                missing = " ".join(f"unknown {k} {v}" for k, v in match.items())
+            raise ToolError(missing)
+        return row
+
+
 def _loose_eq(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         return a.strip().casefold() == b.strip().casefold()

@@ -97,10 +97,7 @@ def _book(world: World) -> dict[str, Any]:
 
 
 def _stock(world: World, symbol: str) -> dict[str, Any]:
-    row = world.find("stocks", symbol=symbol)
-    if row is None:
-        raise ToolError(f"unknown ticker symbol {symbol}")
-    return row
+    return world.require("stocks", symbol=symbol, missing=f"unknown ticker symbol {symbol}")
 
 
 SYMBOL = {"type": "string", "description": "Ticker symbol as returned by lookup_ticker, e.g. QUIL."}

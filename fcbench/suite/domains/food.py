@@ -120,17 +120,11 @@ def _dining_venues(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _recipe(world: World, recipe_id: str) -> dict[str, Any]:
-    row = world.find("recipes", recipe_id=recipe_id)
-    if row is None:
-        raise ToolError(f"unknown recipe_id {recipe_id}")
-    return row
+    return world.require("recipes", recipe_id=recipe_id)
 
 
 def _restaurant(world: World, restaurant_id: str) -> dict[str, Any]:
-    row = world.find("dining_venues", restaurant_id=restaurant_id)
-    if row is None:
-        raise ToolError(f"unknown restaurant_id {restaurant_id}")
-    return row
+    return world.require("dining_venues", restaurant_id=restaurant_id)
 
 
 def _bookings(world: World) -> dict[str, dict[str, Any]]:

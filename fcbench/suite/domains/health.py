@@ -82,10 +82,7 @@ def _daily_log(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _medication(world: World, medication_id: str) -> dict[str, Any]:
-    row = world.find("medications", medication_id=medication_id)
-    if row is None:
-        raise ToolError(f"unknown medication_id {medication_id}")
-    return row
+    return world.require("medications", medication_id=medication_id)
 
 
 def _log(world: World) -> dict[str, list[dict[str, Any]]]:

@@ -74,10 +74,7 @@ def _employees(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _employee(world: World, employee_id: str) -> dict[str, Any]:
-    row = world.find("employees", employee_id=employee_id)
-    if row is None:
-        raise ToolError(f"unknown employee_id {employee_id}")
-    return row
+    return world.require("employees", employee_id=employee_id)
 
 
 def _requests(world: World) -> dict[str, dict[str, Any]]:

@@ -65,17 +65,11 @@ def _places(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _place(world: World, place_id: str) -> dict[str, Any]:
-    row = world.find("places", place_id=place_id)
-    if row is None:
-        raise ToolError(f"unknown place_id {place_id}")
-    return row
+    return world.require("places", place_id=place_id)
 
 
 def _city_by_name(world: World, name: str) -> dict[str, Any]:
-    row = world.find("cities", name=name)
-    if row is None:
-        raise ToolError(f"no city named {name}")
-    return row
+    return world.require("cities", name=name, missing=f"no city named {name}")
 
 
 def _nearby_pair(rng: random.Random, world: World) -> tuple[dict[str, Any], dict[str, Any], float]:

@@ -92,10 +92,7 @@ def _record(world: World, channel: str, recipient: str, preview: str) -> str:
 
 
 def _contact(world: World, contact_id: str) -> dict[str, Any]:
-    row = world.find("contacts", contact_id=contact_id)
-    if row is None:
-        raise ToolError(f"unknown contact_id {contact_id}")
-    return row
+    return world.require("contacts", contact_id=contact_id)
 
 
 def _contact_query(rng: random.Random) -> str:

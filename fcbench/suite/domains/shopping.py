@@ -102,10 +102,7 @@ def _shop(world: World) -> dict[str, Any]:
 
 
 def _product(world: World, product_id: str) -> dict[str, Any]:
-    row = world.find("products", product_id=product_id)
-    if row is None:
-        raise ToolError(f"unknown product_id {product_id}")
-    return row
+    return world.require("products", product_id=product_id)
 
 
 def _subtotal(world: World) -> float:

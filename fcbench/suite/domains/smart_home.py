@@ -60,10 +60,7 @@ def _devices(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _device(world: World, device_id: str) -> dict[str, Any]:
-    row = world.find("devices", device_id=device_id)
-    if row is None:
-        raise ToolError(f"unknown device_id {device_id}")
-    return row
+    return world.require("devices", device_id=device_id)
 
 
 def _status(world: World, row: dict[str, Any]) -> dict[str, Any]:

@@ -92,10 +92,7 @@ def _fixtures(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _team(world: World, team_id: str) -> dict[str, Any]:
-    row = world.find("teams", team_id=team_id)
-    if row is None:
-        raise ToolError(f"unknown team_id {team_id}")
-    return row
+    return world.require("teams", team_id=team_id)
 
 
 def _team_id(world: World, team_name: str) -> str:
@@ -103,10 +100,7 @@ def _team_id(world: World, team_name: str) -> str:
 
 
 def _player(world: World, player_id: str) -> dict[str, Any]:
-    row = world.find("players", player_id=player_id)
-    if row is None:
-        raise ToolError(f"unknown player_id {player_id}")
-    return row
+    return world.require("players", player_id=player_id)
 
 
 def _team_fixtures(world: World, team_name: str, venue: str) -> list[dict[str, Any]]:

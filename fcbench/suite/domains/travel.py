@@ -114,17 +114,11 @@ def _check_date(value: str) -> str:
 
 
 def _flight(world: World, flight_id: str) -> dict[str, Any]:
-    row = world.find("flights", flight_id=flight_id)
-    if row is None:
-        raise ToolError(f"unknown flight_id {flight_id}")
-    return row
+    return world.require("flights", flight_id=flight_id)
 
 
 def _hotel(world: World, hotel_id: str) -> dict[str, Any]:
-    row = world.find("hotels", hotel_id=hotel_id)
-    if row is None:
-        raise ToolError(f"unknown hotel_id {hotel_id}")
-    return row
+    return world.require("hotels", hotel_id=hotel_id)
 
 
 def _add_minutes(hhmm: str, minutes: int) -> str:

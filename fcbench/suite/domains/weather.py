@@ -50,10 +50,7 @@ def _cities(rng: random.Random) -> list[dict[str, Any]]:
 
 
 def _city(world: World, city_id: str) -> dict[str, Any]:
-    row = world.find("cities", city_id=city_id)
-    if row is None:
-        raise ToolError(f"unknown city_id {city_id}")
-    return row
+    return world.require("cities", city_id=city_id)
 
 
 def _to_unit(temp_c: float, unit: str) -> float:
