@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MODEL ?= reference/lexical
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean leaderboards selfgate
+.PHONY: install run test lint bench clean leaderboards selfgate fuzz
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/throughput.py
+
+# The long fuzz profile: adversarial model output through the whole path, in-process and over
+# HTTP (`make test` runs the short one). Prints outputs tried, crashes and wall time.
+FUZZ_EXAMPLES ?= 12000
+FUZZ_SERVER_ROUNDS ?= 40
+fuzz: $(STAMP)
+	FCBENCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FCBENCH_FUZZ_SERVER_ROUNDS=$(FUZZ_SERVER_ROUNDS) \
+	  $(BIN)/python -m pytest tests/test_fuzz_pipeline.py tests/test_fuzz_server.py -p no:cacheprovider -W ignore -q -s
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -8,12 +8,12 @@ exit code 2 (`UsageError` or an argparse error); never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 from fcbench import __version__
+from fcbench.argtypes import integer, model_arg, non_negative_float, non_negative_int, positive_int
 from fcbench.errors import UsageError
 
 EXIT_USAGE = 2
@@ -22,54 +22,6 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2
         self.exit(EXIT_USAGE, f"fcbench: error: {message}\n")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
-
-def _model_arg(text: str) -> tuple[str, Any]:
-    key, sep, raw = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    try:
-        value = json.loads(raw)
-    except ValueError:
-        value = raw
-    return key.replace("-", "_"), value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,8 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Evaluate a model (provider/model) on some or all sub-tasks.")
     run.add_argument("--model", help="provider/model, e.g. reference/lexical, openai/gpt-4o, replay/out.jsonl")
     run.add_argument("--tasks", default=None, help="'all' (default) or a comma-separated list")
-    run.add_argument("--limit", type=_positive_int, help="at most N samples per task")
-    run.add_argument("--concurrency", type=_positive_int, default=None, help="requests in flight (default 8)")
+    run.add_argument("--limit", type=positive_int, help="at most N samples per task")
+    run.add_argument("--concurrency", type=positive_int, default=None, help="requests in flight (default 8)")
     run.add_argument("--mode", choices=("native", "prompt"), default=None,
                      help="native: tools through the API (default); prompt: tools described in the prompt")
     run.add_argument("--out", type=Path, help="run folder to create (default runs/<time>-<model>)")
@@ -90,20 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="continue a run: only missing samples and infrastructure failures run again")
     run.add_argument("--suite", help="a suite folder, or the name of an imported suite (default: built-in)")
     run.add_argument("--split", default=None, help="data split (default test)")
-    run.add_argument("--temperature", type=_non_negative_float, default=None)
-    run.add_argument("--max-tokens", type=_positive_int, default=None)
-    run.add_argument("--seed", type=_int, default=None)
+    run.add_argument("--temperature", type=non_negative_float, default=None)
+    run.add_argument("--max-tokens", type=positive_int, default=None)
+    run.add_argument("--seed", type=integer, default=None)
     run.add_argument("--base-url", action="append", default=[], metavar="URL",
                      help="API endpoint; repeat to spread requests over several servers")
-    run.add_argument("-M", "--model-arg", type=_model_arg, action="append", default=[],
+    run.add_argument("-M", "--model-arg", type=model_arg, action="append", default=[],
                      metavar="KEY=VALUE", help="backend option (repeatable), e.g. -M delay=0.05")
     run.add_argument("--judge", metavar="MODEL", default=None,
                      help="optional LLM judge (provider/model) for response generation; off by default")
-    run.add_argument("--retries", type=_non_negative_int, default=None,
+    run.add_argument("--retries", type=non_negative_int, default=None,
                      help="extra attempts after a transient fault (5xx, timeout, drop; default 3)")
-    run.add_argument("--rate-limit-retries", type=_non_negative_int, default=None,
+    run.add_argument("--rate-limit-retries", type=non_negative_int, default=None,
                      help="extra attempts after a rate limit (429; default 6)")
-    run.add_argument("--retry-base-delay", type=_non_negative_float, default=None,
+    run.add_argument("--retry-base-delay", type=non_negative_float, default=None,
                      help="first back-off in seconds, doubled each attempt (default 0.5); Retry-After wins")
     run.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -119,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     data = sub.add_parser("data", help="generate or import suites")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
     gen = data_sub.add_parser("generate", help="generate a fresh instance of the built-in suite")
-    gen.add_argument("--seed", type=_int, required=True)
+    gen.add_argument("--seed", type=integer, required=True)
     gen.add_argument("--out", type=Path, required=True)
     gen.set_defaults(func=cmd_data_generate)
 
@@ -132,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --------------------------------------------------------------------- run
 def _resolve_run_config(args: argparse.Namespace):
+    from fcbench.credentials import redacted_options
     from fcbench.models.base import GenerateConfig
     from fcbench.retry import RetryPolicy
     from fcbench.runner import RunConfig
@@ -148,6 +101,8 @@ def _resolve_run_config(args: argparse.Namespace):
                  "suite": (manifest.get("suite") or {}).get("path"),
                  "model_args": manifest.get("model_args") or {}, "judge": fields.get("judge")}
     model = args.model or saved.get("model")
+    if not isinstance(model, (str, type(None))):
+        raise UsageError(f"{args.resume}/run.json: field model: expected a string")
     if not model:
         raise UsageError("--model is required (e.g. --model reference/lexical)")
     sampling = saved.get("sampling") or {}
@@ -173,6 +128,10 @@ def _resolve_run_config(args: argparse.Namespace):
         base_delay=defaults.base_delay if args.retry_base_delay is None else args.retry_base_delay)
     if args.base_url:
         config.model_args.update(base_url=args.base_url[0], base_urls=list(args.base_url))
+    lost = redacted_options(config.model_args)
+    if lost:
+        raise UsageError(f"the run's option(s) {', '.join(lost)} held credentials, which fcbench never writes "
+                         "to disk: give them again (--base-url URL, -M KEY=VALUE) with --resume")
     if config.suite is not None and not config.suite.is_dir():
         raise UsageError(f"{config.suite}: the run's suite folder is gone")
     return config
@@ -297,21 +256,54 @@ def _register_show(subparsers, data_subparsers) -> None:
 EXTENSIONS.append(_register_show)
 
 
+def _error_line(message: str) -> str:
+    """One line for stderr: credentials scrubbed, line breaks folded."""
+    from fcbench.credentials import scrub
+
+    return "fcbench: error: " + " ".join(scrub(message).split())
+
+
+def _os_error(exc: OSError) -> str:
+    """An OS error in words: what failed, on which path."""
+    what = exc.strerror or type(exc).__name__
+    if isinstance(exc, NotADirectoryError):
+        what = "part of this path is a file, not a folder"
+    elif isinstance(exc, FileExistsError) and exc.filename and Path(str(exc.filename)).is_file():
+        what = "is a file, not a folder"
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    return f"{' -> '.join(paths)}: {what}" if paths else f"{what}: {exc}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The CLI boundary: every user error, OS error and encoding error ends here as one line, exit 2."""
+    from fcbench.credentials import register_environment
+
+    for stream in (sys.stdout, sys.stderr):  # model text may hold lone surrogates: never crash printing
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    register_environment()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "func", None) or COMMANDS.get(args.command)
     if handler is None:
         parser.print_help()
+        message = ("data needs an action: generate or import" if args.command == "data"
+                   else "give a command (fcbench --help lists them)")
+        print(_error_line(message), file=sys.stderr)
         return EXIT_USAGE
     try:
         return handler(args)
     except UsageError as exc:
-        print(f"fcbench: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        message = str(exc)
+    except OSError as exc:  # a path below a regular file, a read-only folder, a full disk...
+        message = _os_error(exc)
+    except UnicodeError as exc:
+        message = f"text that is not valid UTF-8 ({exc})"
     except KeyboardInterrupt:
         print("fcbench: interrupted (resume with --resume RUN_DIR)", file=sys.stderr)
         return 130
+    print(_error_line(message), file=sys.stderr)
+    return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.runfiles import load_manifest_file, load_results_file
 from fcbench.stats import (
     mcnemar_one_sided,
     mcnemar_two_sided,
@@ -26,7 +27,7 @@ from fcbench.stats import (
     two_proportion_one_sided,
     two_proportion_two_sided,
 )
-from fcbench.store import MANIFEST, RESULTS, SAMPLES, read_json, read_results
+from fcbench.store import MANIFEST, RESULTS, SAMPLES, read_results
 
 CONFIDENCE = 0.95
 
@@ -86,11 +87,9 @@ def load_scores(path: Path | str) -> RunScores:
     """Read a run folder or a results.json (with run.json and samples.jsonl beside it when present)."""
     path = Path(path)
     results_file = _results_path(path)
-    results = read_json(results_file)
-    if not isinstance(results, dict) or not isinstance(results.get("tasks"), dict):
-        raise UsageError(f"{results_file}: not an fcbench results file")
+    results = load_results_file(results_file)
     folder = results_file.parent
-    manifest = read_json(folder / MANIFEST) if (folder / MANIFEST).exists() else {}
+    manifest = load_manifest_file(folder / MANIFEST) if (folder / MANIFEST).exists() else {}
     data = {**((manifest.get("fingerprint_fields") or {}).get("tasks") or {})}
     per_sample = None
     if (folder / SAMPLES).exists():
@@ -300,5 +299,8 @@ def register(subparsers, data_subparsers) -> None:
     cmd.add_argument("run_b", type=Path, metavar="RUN_B", help="run folder or results.json")
     cmd.add_argument("--tasks", default=None, help="'all' (default: the shared ones) or a comma-separated list")
     cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    cmd.add_argument("--max-flips", type=int, default=20, help="flipped samples listed per direction (default 20)")
+    from fcbench.argtypes import non_negative_int
+
+    cmd.add_argument("--max-flips", type=non_negative_int, default=20,
+                     help="flipped samples listed per direction (default 20)")
     cmd.set_defaults(func=cmd_compare)

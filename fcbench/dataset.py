@@ -83,12 +83,17 @@ def load_samples(path: Path, *, task: str | None = None,
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"{where}: not readable JSON ({type(exc).__name__})") from None
         problem = None
         if validate:
-            problem = _first_error(envelope, obj)
-            if problem is None and gold is not None:
-                gold_problem = _first_error(gold, obj.get("gold"))
-                problem = f"gold/{gold_problem}" if gold_problem else None
+            try:
+                problem = _first_error(envelope, obj)
+                if problem is None and gold is not None:
+                    gold_problem = _first_error(gold, obj.get("gold"))
+                    problem = f"gold/{gold_problem}" if gold_problem else None
+            except RecursionError:
+                problem = "(top level): nested too deeply"
         if problem:
             raise UsageError(f"{where}: sample does not match the schema: {problem}")
         if task is not None and obj["task"] != task:
@@ -97,6 +102,8 @@ def load_samples(path: Path, *, task: str | None = None,
             raise UsageError(f"{where}: duplicate sample id {obj['id']!r}")
         seen.add(obj["id"])
         samples.append(Sample.from_dict(obj))
+    if not samples:
+        raise UsageError(f"{path}: no samples (the file is empty)")
     if validate and marker is not None:
         try:
             marker.parent.mkdir(parents=True, exist_ok=True)

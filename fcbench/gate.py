@@ -238,25 +238,18 @@ def cmd_gate(args) -> int:
     return 0
 
 
-def _float(text: str) -> float:
-    import argparse
-
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-
-
 def register(subparsers, data_subparsers) -> None:
+    from fcbench.argtypes import non_negative_float, probability
+
     cmd = subparsers.add_parser(
         "gate", help="CI gate: exit 1 when a sub-task dropped significantly",
         description="Exit 0 when no sub-task dropped by more than --max-drop points with significance "
                     "at --alpha; exit 1 with a table of the regressions; exit 2 on unusable input.")
     cmd.add_argument("--baseline", type=Path, required=True, help="run folder or results.json")
     cmd.add_argument("--candidate", type=Path, required=True, help="run folder or results.json")
-    cmd.add_argument("--max-drop", type=_float, default=DEFAULT_MAX_DROP,
+    cmd.add_argument("--max-drop", type=non_negative_float, default=DEFAULT_MAX_DROP,
                      help=f"allowed drop in points (default {DEFAULT_MAX_DROP:g})")
-    cmd.add_argument("--alpha", type=_float, default=DEFAULT_ALPHA,
+    cmd.add_argument("--alpha", type=probability, default=DEFAULT_ALPHA,
                      help=f"one-sided significance level (default {DEFAULT_ALPHA:g})")
     cmd.add_argument("--tasks", default=None, help="comma-separated sub-tasks (default: all, which must match)")
     cmd.add_argument("--correction", choices=CORRECTIONS, default="holm",

@@ -12,34 +12,11 @@ import time
 from dataclasses import replace
 
 from fcbench.errors import InfraError
+from fcbench.intake import read_answer
 from fcbench.models.base import Model
-from fcbench.parsing import extract_calls, looks_like_call
 from fcbench.records import InfraFailure, ModelOutput, Request, Sample, SampleResult, Score
 from fcbench.retry import RetriesExhausted, RetryPolicy, with_retries
 from fcbench.task import Task
-
-
-def parse_output(request: Request, output: ModelOutput) -> ModelOutput:
-    """Read tool calls out of the text where the mode (or a server's fallback) put them there.
-
-    * prompt mode, call task: the text *is* the answer; parse it.
-    * native mode, no structured calls, but the text carries call syntax
-      (vLLM returns the raw text in ``content`` when its parser fails): parse it.
-    * text task: a reply that is nothing but a call is a call (the model
-      called a tool instead of answering).
-    """
-    if output.infra_error is not None or output.malformed is not None or output.tool_calls:
-        return output
-    text = output.text or ""
-    if not text.strip():
-        return output
-    should_parse = (request.mode == "prompt" and request.expects == "calls") or looks_like_call(text)
-    if not should_parse:
-        return output
-    parsed = extract_calls(text)
-    if request.expects == "text" and parsed.malformed is not None:
-        return output  # prose that merely resembles call syntax stays an answer
-    return replace(output, tool_calls=parsed.calls, malformed=parsed.malformed)
 
 
 def infra_result(sample: Sample, task: Task, error: InfraError, attempts: int, latency: float) -> SampleResult:
@@ -49,10 +26,13 @@ def infra_result(sample: Sample, task: Task, error: InfraError, attempts: int, l
 
 
 def score_output(sample: Sample, task: Task, request: Request, output: ModelOutput) -> SampleResult:
-    """Parse and score an answer the backend did give."""
+    """Admit, parse and score an answer the backend did give (see `fcbench.intake`)."""
+    if not isinstance(output, ModelOutput):  # a backend bug, not the model's answer
+        error = InfraError("backend_error", f"backend returned {type(output).__name__}, not a ModelOutput")
+        return infra_result(sample, task, error, 1, 0.0)
+    output = read_answer(request, output)
     if output.infra_error is not None:
         return SampleResult(sample.id, task.name, "infra_error", output)
-    output = parse_output(request, output)
     try:
         score = task.score(sample, output)
     except Exception as exc:  # a scorer bug: keep the output, exclude the sample, show it
@@ -73,13 +53,18 @@ async def add_judgement(sample: Sample, task: Task, result: SampleResult, judge:
 
     async def ask(request: Request) -> ModelOutput:
         output, _ = await with_retries(lambda: judge.generate(request), policy)
-        return output
+        if not isinstance(output, ModelOutput):
+            raise InfraError("backend_error", f"judge backend returned {type(output).__name__}")
+        return read_answer(request, output)  # a judge is a model too: its answer is admitted like any
 
     score = Score(bool(result.passed), result.metrics, result.failures, result.details)
     try:
         judged = await task.judge(sample, result.output, score, ask)
     except InfraError as exc:  # the judge's own fault: keep the structural score, say so
         judged = replace(score, details={**score.details, "judge": {"outcome": "invalid", "error": exc.kind}})
+    except Exception as exc:  # a judge bug: the structural score stands, the error is shown
+        error = f"{type(exc).__name__}: {exc}"[:300]
+        judged = replace(score, details={**score.details, "judge": {"outcome": "invalid", "error": error}})
     return replace(result, metrics=dict(judged.metrics), details=dict(judged.details))
 
 

@@ -8,10 +8,62 @@ reader sees in this file. Nothing here imports anything else from fcbench.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 Role = Literal["system", "user", "assistant", "tool"]
 Mode = Literal["native", "prompt"]
+
+
+class RecordError(ValueError):
+    """A record read back from disk lacks a field or has one of the wrong type.
+
+    The message starts with the field's path (``output/tool_calls/0/name: ...``);
+    the reader adds the file and line.
+    """
+
+
+_KINDS: dict[str, Any] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+}
+_MISSING = object()
+
+
+def kind_of(value: Any) -> str:
+    """The JSON name of a value's type, for messages."""
+    for kind in ("boolean", "integer", "number", "string", "object", "array"):
+        if _KINDS[kind](value):
+            return kind
+    return "null" if value is None else type(value).__name__
+
+
+def field_of(d: Any, key: str, kind: str, path: str = "", *, default: Any = _MISSING,
+             nullable: bool = False) -> Any:
+    """``d[key]`` checked to be of JSON `kind`; `default` when absent (required without one)."""
+    where = f"{path}{key}"
+    if not isinstance(d, dict):
+        raise RecordError(f"{path.rstrip('/') or '(top level)'}: expected an object, got {kind_of(d)}")
+    value = d.get(key, _MISSING)
+    if value is _MISSING:
+        if default is _MISSING:
+            raise RecordError(f"{where}: missing")
+        return default
+    if value is None and nullable:
+        return None
+    if not _KINDS[kind](value):
+        raise RecordError(f"{where}: expected {kind}{' or null' if nullable else ''}, got {kind_of(value)}")
+    return value
+
+
+def _strings(values: list[Any], path: str) -> tuple[str, ...]:
+    for i, value in enumerate(values):
+        if not isinstance(value, str):
+            raise RecordError(f"{path}/{i}: expected string, got {kind_of(value)}")
+    return tuple(values)
 
 
 def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
@@ -57,8 +109,10 @@ class ToolCall:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ToolCall:
-        return cls(d["name"], dict(d.get("arguments") or {}), d.get("label"), d.get("id"))
+    def from_dict(cls, d: dict[str, Any], path: str = "") -> ToolCall:
+        return cls(field_of(d, "name", "string", path), dict(field_of(d, "arguments", "object", path, default={})),
+                   field_of(d, "label", "string", path, default=None, nullable=True),
+                   field_of(d, "id", "string", path, default=None, nullable=True))
 
 
 @dataclass(frozen=True)
@@ -121,9 +175,10 @@ class Usage:
         return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any] | None) -> Usage:
-        d = d or {}
-        return cls(int(d.get("prompt_tokens", 0)), int(d.get("completion_tokens", 0)))
+    def from_dict(cls, d: dict[str, Any] | None, path: str = "") -> Usage:
+        d = {} if d is None else d
+        return cls(field_of(d, "prompt_tokens", "integer", path, default=0),
+                   field_of(d, "completion_tokens", "integer", path, default=0))
 
 
 @dataclass(frozen=True)
@@ -162,8 +217,9 @@ class InfraFailure:
         return {"kind": self.kind, "message": self.message, "attempts": self.attempts}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> InfraFailure:
-        return cls(d["kind"], d.get("message", ""), int(d.get("attempts", 1)))
+    def from_dict(cls, d: dict[str, Any], path: str = "") -> InfraFailure:
+        return cls(field_of(d, "kind", "string", path), field_of(d, "message", "string", path, default=""),
+                   field_of(d, "attempts", "integer", path, default=1))
 
 
 @dataclass(frozen=True)
@@ -194,12 +250,23 @@ class ModelOutput:
         return _drop_empty(d)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> ModelOutput:
-        return cls(d.get("text"), tuple(ToolCall.from_dict(c) for c in d.get("tool_calls") or ()),
-                   d.get("finish_reason"), Usage.from_dict(d.get("usage")),
-                   float(d.get("latency_s", 0.0)), d.get("malformed"), d.get("raw"),
-                   InfraFailure.from_dict(d["infra_error"]) if d.get("infra_error") else None,
-                   int(d.get("attempts", 1)))
+    def from_dict(cls, d: dict[str, Any], path: str = "") -> ModelOutput:
+        """A stored output, every field checked (`RecordError` names the bad one).
+
+        Answers from outside fcbench (replay files, servers) are read by
+        `fcbench.intake` instead, which never refuses model content.
+        """
+        calls = field_of(d, "tool_calls", "array", path, default=[])
+        infra = field_of(d, "infra_error", "object", path, default=None, nullable=True)
+        return cls(field_of(d, "text", "string", path, default=None, nullable=True),
+                   tuple(ToolCall.from_dict(c, f"{path}tool_calls/{i}/") for i, c in enumerate(calls)),
+                   field_of(d, "finish_reason", "string", path, default=None, nullable=True),
+                   Usage.from_dict(field_of(d, "usage", "object", path, default={}), f"{path}usage/"),
+                   float(field_of(d, "latency_s", "number", path, default=0.0)),
+                   field_of(d, "malformed", "string", path, default=None, nullable=True),
+                   d.get("raw"),
+                   InfraFailure.from_dict(infra, f"{path}infra_error/") if infra is not None else None,
+                   field_of(d, "attempts", "integer", path, default=1))
 
 
 @dataclass(frozen=True)
@@ -222,7 +289,8 @@ class SampleResult:
     """One line of ``samples.jsonl``: the sample's output and its score.
 
     `status` is ``scored`` or ``infra_error``; infrastructure failures carry no
-    score, are excluded from metrics, and are re-run by ``--resume``.
+    score, are excluded from metrics, and are re-run by ``--resume``. `notes` say
+    what the run store had to change to write the line (a cut-off text, say).
     """
 
     sample_id: str
@@ -233,15 +301,34 @@ class SampleResult:
     metrics: dict[str, float] = field(default_factory=dict)
     failures: tuple[str, ...] = ()
     details: dict[str, Any] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    STATUSES: ClassVar[tuple[str, ...]] = ("scored", "infra_error")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"sample_id": self.sample_id, "task": self.task, "status": self.status,
-                "passed": self.passed, "metrics": self.metrics,
-                "failures": list(self.failures), "details": self.details,
-                "output": self.output.to_dict()}
+        d = {"sample_id": self.sample_id, "task": self.task, "status": self.status,
+             "passed": self.passed, "metrics": self.metrics,
+             "failures": list(self.failures), "details": self.details,
+             "output": self.output.to_dict()}
+        if self.notes:
+            d["notes"] = list(self.notes)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> SampleResult:
-        return cls(d["sample_id"], d["task"], d["status"], ModelOutput.from_dict(d.get("output") or {}),
-                   d.get("passed"), dict(d.get("metrics") or {}), tuple(d.get("failures") or ()),
-                   dict(d.get("details") or {}))
+        """A ``samples.jsonl`` line, every field checked (`RecordError` names the bad one)."""
+        status = field_of(d, "status", "string")
+        if status not in cls.STATUSES:
+            raise RecordError(f"status: unknown status {status!r} (known: {', '.join(cls.STATUSES)})")
+        passed = field_of(d, "passed", "boolean", default=None, nullable=True)
+        if status == "scored" and passed is None:
+            raise RecordError("passed: a scored result must say true or false")
+        metrics = field_of(d, "metrics", "object", default={})
+        for name, value in metrics.items():
+            if not _KINDS["number"](value):
+                raise RecordError(f"metrics/{name}: expected number, got {kind_of(value)}")
+        return cls(field_of(d, "sample_id", "string"), field_of(d, "task", "string"), status,
+                   ModelOutput.from_dict(field_of(d, "output", "object", default={}), "output/"),
+                   passed, dict(metrics), _strings(field_of(d, "failures", "array", default=[]), "failures"),
+                   dict(field_of(d, "details", "object", default={})),
+                   _strings(field_of(d, "notes", "array", default=[]), "notes"))

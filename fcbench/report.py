@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
-from fcbench.store import MANIFEST, RESULTS, read_json
+from fcbench.runfiles import load_manifest_file, load_results_file
+from fcbench.store import MANIFEST, RESULTS
 
 FORMATS = ("table", "markdown", "json", "csv")
 
@@ -35,10 +36,11 @@ def load_run(run_dir: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise UsageError(f"{run_dir}: no such run folder")
-    results = read_json(run_dir / RESULTS)
-    manifest = read_json(run_dir / MANIFEST) if (run_dir / MANIFEST).exists() else {}
-    if not isinstance(results, dict) or "tasks" not in results:
-        raise UsageError(f"{run_dir / RESULTS}: not an fcbench results file")
+    if not (run_dir / RESULTS).exists():
+        raise UsageError(f"{run_dir}: no {RESULTS} (not a run folder, or a run that never finished: "
+                         f"fcbench run --resume {run_dir})")
+    results = load_results_file(run_dir / RESULTS)
+    manifest = load_manifest_file(run_dir / MANIFEST) if (run_dir / MANIFEST).exists() else {}
     return results, manifest
 
 

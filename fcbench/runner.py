@@ -21,15 +21,17 @@ from pathlib import Path
 from typing import Any, Callable
 
 from fcbench import __version__
+from fcbench.credentials import redact
 from fcbench.dataset import file_checksum
 from fcbench.errors import UsageError
 from fcbench.models.base import GenerateConfig, Model
-from fcbench.models.pricing import estimate_cost
+from fcbench.models.pricing import estimate_cost, price_for
 from fcbench.pipeline import run_sample
 from fcbench.records import Mode, Sample, SampleResult
 from fcbench.registry import discover_tasks, select_tasks
 from fcbench.results import build_results, runtime_totals
 from fcbench.retry import RetryPolicy
+from fcbench.runfiles import load_suite_manifest
 from fcbench.store import RunStore
 from fcbench.task import Task
 
@@ -55,18 +57,6 @@ class TaskPlan:
     samples: list[Sample]
     data_file: Path
     checksum: str
-
-
-SECRET_WORDS = ("key", "token", "secret", "password", "authorization")
-
-
-def redact_secrets(options: dict[str, Any]) -> dict[str, Any]:
-    """Backend options as recorded in run.json: anything that looks like a credential is dropped.
-
-    Names ending in ``_env`` hold the *name* of an environment variable, not a secret.
-    """
-    return {k: v for k, v in options.items()
-            if k.lower().endswith("_env") or not any(w in k.lower() for w in SECRET_WORDS)}
 
 
 def utc_now() -> str:
@@ -129,16 +119,13 @@ def explain_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def suite_info(config: RunConfig) -> dict[str, Any]:
+    """The suite's name and version for run.json, from its ``suite.json`` when it has one."""
     if config.suite is None:
         return {"name": "fcbench-sim", "path": None, "builtin": True}
     info: dict[str, Any] = {"name": Path(config.suite).name, "path": str(config.suite)}
     manifest = Path(config.suite) / "suite.json"
     if manifest.exists():
-        try:
-            data = json.loads(manifest.read_text())
-            info.update({k: data[k] for k in ("name", "version", "seed", "generator_version") if k in data})
-        except (ValueError, TypeError, AttributeError):
-            pass
+        info.update(load_suite_manifest(manifest))
     return info
 
 
@@ -156,6 +143,7 @@ class Runner:
         self.store = RunStore(run_dir)
         self.resume = resume
         self.plans = plan_tasks(config)
+        price_for(config.model, config.model_args)  # a bad price option fails now, not after the run
         self.fields = fingerprint_fields(config, self.plans)
         self.fingerprint = fingerprint(self.fields)
 
@@ -169,7 +157,7 @@ class Runner:
             "status": "running",
             "model": self.config.model,
             "backend": self.model.settings(),
-            "model_args": redact_secrets(self.config.model_args),
+            "model_args": redact(self.config.model_args),
             "mode": self.config.mode,
             "split": self.config.split,
             "limit": self.config.limit,
@@ -195,7 +183,14 @@ class Runner:
             raise UsageError(f"cannot resume {self.store.run_dir}: it is a different run ("
                              f"{explain_mismatch(manifest.get('fingerprint_fields', {}), self.fields)})")
         manifest["status"] = "running"
-        return manifest, self.store.results()
+        done = self.store.results()
+        tasks_of = {s.id: p.task.name for p in self.plans for s in p.samples}
+        strangers = [r for r in done.values() if tasks_of.get(r.sample_id) != r.task]
+        if strangers:
+            r = strangers[0]
+            raise UsageError(f"{self.store.run_dir / 'samples.jsonl'}: {len(strangers)} result(s) for samples this run "
+                             f"does not have (first: {r.sample_id!r} of task {r.task!r}); remove those lines")
+        return manifest, done
 
     def pending(self, done: dict[str, SampleResult]) -> list[tuple[TaskPlan, Sample]]:
         out = []
@@ -208,6 +203,25 @@ class Runner:
 
     async def run(self, on_result: ProgressHook | None = None) -> dict[str, Any]:
         manifest, done = self.prepare()
+        try:
+            return await self._run(manifest, done, on_result)
+        except BaseException as exc:
+            self._record_stop(manifest, exc)
+            raise
+
+    def _record_stop(self, manifest: dict[str, Any], exc: BaseException) -> None:
+        """A run that stops early says so in run.json (``--resume`` finishes it); best effort."""
+        interrupted = isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError))
+        manifest["status"] = "interrupted" if interrupted else "stopped"
+        manifest["stopped_by"] = "interrupted" if interrupted else f"{type(exc).__name__}: {exc}"[:500]
+        manifest["finished"] = utc_now()
+        try:
+            self.store.write_manifest(manifest)
+        except Exception:  # the disk that failed the run may fail this too; resume still works
+            pass
+
+    async def _run(self, manifest: dict[str, Any], done: dict[str, SampleResult],
+                   on_result: ProgressHook | None) -> dict[str, Any]:
         todo = self.pending(done)
         if todo:
             await self._start_backend()
@@ -244,6 +258,7 @@ class Runner:
         manifest["sessions"].append(session)
         manifest["finished"] = session["finished"]
         manifest["status"] = "complete" if results["totals"]["infra_errors"] == 0 else "incomplete"
+        manifest.pop("stopped_by", None)
         manifest["backend"] = self.model.settings()  # now with what the backend learned while running
         totals = {**results["totals"], **runtime_totals(final.values())}
         totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],

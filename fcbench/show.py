@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
 from fcbench.records import Sample, SampleResult, ToolCall
-from fcbench.store import MANIFEST, read_json, read_results
+from fcbench.runfiles import load_manifest_file
+from fcbench.scoring import taxonomy
+from fcbench.store import MANIFEST, read_results
 
 WIDTH = 100
+# Control characters other than newline and tab: a model's text must not drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Model text fit for a terminal: control characters (ANSI escapes...) shown as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _value(v: Any) -> str:
@@ -27,7 +37,7 @@ def render_call(call: ToolCall) -> str:
     args = ", ".join(f"{k}={_value(v)}" for k, v in call.arguments.items()) \
         if isinstance(call.arguments, dict) else _value(call.arguments)
     label = f"{call.label} = " if call.label else ""
-    return f"{label}{call.name}({args})"
+    return visible(f"{label}{call.name}({args})")
 
 
 def render_gold_call(gold: dict[str, Any]) -> str:
@@ -90,9 +100,9 @@ def describe(sample: Sample | None, result: SampleResult) -> str:
     else:
         answer = [render_call(c) for c in o.tool_calls]
         if o.text and (not o.tool_calls or o.malformed):
-            answer.append(f"text: {o.text}")
+            answer.append(f"text: {visible(o.text)}")
         if o.malformed:
-            answer.append(f"malformed: {o.malformed}")
+            answer.append(f"malformed: {visible(o.malformed)}")
         block("answer", answer)
     shown = {k: v for k, v in result.details.items() if v not in (None, [], {}, "")}
     if shown:
@@ -143,12 +153,18 @@ def select(results: list[SampleResult], args: argparse.Namespace) -> list[Sample
 
 def cmd_show(args: argparse.Namespace) -> int:
     run_dir = Path(args.run_dir)
+    if not run_dir.is_dir():
+        raise UsageError(f"{run_dir}: no such run folder")
     if not (run_dir / MANIFEST).exists():
         raise UsageError(f"{run_dir}: not a run folder (no {MANIFEST})")
-    manifest = read_json(run_dir / MANIFEST)
+    manifest = load_manifest_file(run_dir / MANIFEST)
     results = sorted(read_results(run_dir).values(), key=lambda r: r.sample_id)
     if args.task and args.task not in manifest.get("tasks", {}):
         raise UsageError(f"task {args.task!r} is not in this run (tasks: {', '.join(manifest.get('tasks', {}))})")
+    if args.failure:
+        known = {*taxonomy.ALL, "unclassified", *(f for r in results for f in r.failures)}
+        if args.failure not in known:
+            raise UsageError(f"unknown failure category {args.failure!r} (categories: {', '.join(taxonomy.ALL)})")
     chosen = select(results, args)[: args.limit]
     if args.format == "json":
         for r in chosen:
@@ -164,7 +180,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any, data_subparsers: Any) -> None:
-    from fcbench.cli import _positive_int
+    from fcbench.argtypes import positive_int
 
     show = subparsers.add_parser("show", help="look at individual samples of a run (request, gold, answer)")
     show.add_argument("run_dir", type=Path)
@@ -173,6 +189,6 @@ def register(subparsers: Any, data_subparsers: Any) -> None:
     show.add_argument("--verdict", choices=("failed", "passed", "infra", "all"), default="failed",
                       help="which samples (default: failed)")
     show.add_argument("--id", help="one sample by id, whatever its verdict")
-    show.add_argument("--limit", type=_positive_int, default=5, help="at most N samples (default 5)")
+    show.add_argument("--limit", type=positive_int, default=5, help="at most N samples (default 5)")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.set_defaults(func=cmd_show)

@@ -10,61 +10,161 @@ the bytes); ``fsync`` runs every few lines or fraction of a second against
 power loss. On reopening, a torn last line (killed mid-write) is cut off, and
 when a sample appears twice the later line wins (an infrastructure failure
 later re-run successfully).
+
+The store writes whatever it is given: a string that UTF-8 cannot encode (a
+lone surrogate) is written as a JSON escape, which reads back to the same
+string; a line that is too big, too deep or holds numbers JSON has no words
+for (NaN) is bounded, and the line's ``notes`` say what was changed. Every
+line passes `fcbench.credentials.scrub` on its way to disk.
+
+Reading is strict: a line that is not UTF-8, not JSON or not a result (a field
+missing or of the wrong type, an unknown status) is a `UsageError` naming the
+file, the line and the field, never a silent drop.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import time
 from pathlib import Path
 from typing import Any
 
+from fcbench.credentials import scrub
 from fcbench.errors import UsageError
-from fcbench.records import SampleResult
+from fcbench.records import RecordError, SampleResult
+from fcbench.runfiles import check_manifest, read_json
 
 MANIFEST = "run.json"
 SAMPLES = "samples.jsonl"
 RESULTS = "results.json"
 
+#: a line longer than this is bounded before it is written
+MAX_LINE_CHARS = 1_000_000
+#: bounds applied to such a line (and to one that JSON cannot encode as it is)
+MAX_STORED_STRING = 100_000
+MAX_STORED_ITEMS = 10_000
+MAX_STORED_DEPTH = 64
+#: every line the store writes starts so; a torn last line is a prefix of one
+LINE_START = b'{"sample_id": "'
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON through a temporary file and rename, so readers never see half a file."""
+    """Write JSON through a temporary file and rename, so readers never see half a file.
+
+    The text is scrubbed of credentials; a value JSON cannot encode is bounded first.
+    """
+    try:
+        text = _dumps(data)
+    except (ValueError, TypeError, RecursionError):
+        text = _dumps(bounded(data, [])[0])
+    payload = (scrub(text) + "\n").encode("utf-8", errors="backslashreplace")
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, ensure_ascii=False, sort_keys=False)
-        fh.write("\n")
+    with tmp.open("wb") as fh:
+        fh.write(payload)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
-def read_json(path: Path) -> Any:
+# ---------------------------------------------------------------- writing
+def _bounded(value: Any, path: str, depth: int, notes: list[str]) -> Any:
+    if isinstance(value, str):
+        if len(value) > MAX_STORED_STRING:
+            notes.append(f"{path}: {len(value):,} characters cut to {MAX_STORED_STRING:,}")
+            return value[:MAX_STORED_STRING]
+        return value
+    if isinstance(value, float) and not math.isfinite(value):
+        notes.append(f"{path}: {value!r} written as a string")
+        return repr(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 13_000:
+        notes.append(f"{path}: an integer of {value.bit_length():,} bits written as a string")
+        return f"<integer of {value.bit_length():,} bits>"
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    if isinstance(value, (dict, list, tuple)):
+        if depth >= MAX_STORED_DEPTH:
+            notes.append(f"{path}: nested deeper than {MAX_STORED_DEPTH} levels, cut off")
+            return "<cut off>"
+        items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+        if len(items) > MAX_STORED_ITEMS:
+            notes.append(f"{path}: {len(items):,} items cut to {MAX_STORED_ITEMS:,}")
+            items = items[:MAX_STORED_ITEMS]
+        if isinstance(value, dict):
+            return {str(k): _bounded(v, f"{path}/{k}", depth + 1, notes) for k, v in items}
+        return [_bounded(v, f"{path}/{i}", depth + 1, notes) for i, v in items]
+    notes.append(f"{path}: a {type(value).__name__} written as its repr")
+    return repr(value)[:MAX_STORED_STRING]
+
+
+def bounded(data: Any, notes: list[str]) -> tuple[Any, list[str]]:
+    """`data` made writable as plain JSON within the store's bounds; `notes` gets what changed."""
+    return _bounded(data, "", 0, notes), notes
+
+
+def encode_line(record: dict[str, Any]) -> bytes:
+    """One ``samples.jsonl`` line (with its newline) for any record: see the module docstring."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        line = None
+    if line is None or len(line) > MAX_LINE_CHARS:
+        notes: list[str] = []
+        record, _ = bounded(record, notes)
+        record["notes"] = [*(record.get("notes") or []), *(n.lstrip("/") for n in notes)]
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+    line = scrub(line)
+    try:
+        return (line + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: JSON escapes read back to the same string
+        return (json.dumps(json.loads(line), ensure_ascii=True) + "\n").encode("ascii")
+
+
+# ---------------------------------------------------------------- reading
+def _torn_tail(tail: bytes) -> bool:
+    """Is this unterminated last line what a kill mid-write leaves (a prefix of a result line)?"""
+    return tail.startswith(LINE_START) or LINE_START.startswith(tail)
 
 
 def read_results(run_dir: Path) -> dict[str, SampleResult]:
-    """Latest result per sample id; a torn trailing line is ignored."""
+    """Latest result per sample id; a torn trailing line is ignored, any other bad line refused."""
     path = Path(run_dir) / SAMPLES
     latest: dict[str, SampleResult] = {}
-    if not path.exists():
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
         return latest
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if not line.endswith("\n"):
-                break  # torn last line from a killed writer
-            if not line.strip():
-                continue
-            try:
-                result = SampleResult.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise UsageError(f"{path}: unreadable result line ({exc})") from None
-            latest[result.sample_id] = result
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    lines = data.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a newline
+    if tail and not _torn_tail(tail):
+        raise UsageError(f"{path}:{len(lines) + 1}: the last line is not a result line cut off by a kill "
+                         f"(it starts {tail[:30]!r}); remove that line, then run again")
+    for lineno, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); "
+                             "remove or repair that line") from None
+        try:
+            record = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
+            raise UsageError(f"{where}: not a JSON result line ({reason}); remove or repair that line") from None
+        try:
+            result = SampleResult.from_dict(record)
+        except RecordError as exc:
+            raise UsageError(f"{where}: not a result line: {exc}") from None
+        latest[result.sample_id] = result
     return latest
 
 
@@ -84,18 +184,17 @@ class RunStore:
         return self.run_dir / MANIFEST
 
     def create(self, manifest: dict[str, Any]) -> None:
-        if self.run_dir.exists() and any(self.run_dir.iterdir()):
+        if self.run_dir.exists() and (not self.run_dir.is_dir() or any(self.run_dir.iterdir())):
             raise UsageError(f"{self.run_dir}: run folder exists and is not empty (use --resume to continue it)")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.manifest_path, manifest)
 
     def load_manifest(self) -> dict[str, Any]:
+        if not self.run_dir.is_dir():
+            raise UsageError(f"{self.run_dir}: no such run folder")
         if not self.manifest_path.exists():
             raise UsageError(f"{self.run_dir}: not a run folder (no {MANIFEST})")
-        manifest = read_json(self.manifest_path)
-        if not isinstance(manifest, dict) or "fingerprint" not in manifest:
-            raise UsageError(f"{self.manifest_path}: not an fcbench run manifest")
-        return manifest
+        return check_manifest(read_json(self.manifest_path), self.manifest_path)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json_atomic(self.manifest_path, manifest)
@@ -103,7 +202,7 @@ class RunStore:
     def open_for_append(self) -> None:
         path = self.run_dir / SAMPLES
         self._truncate_torn_tail(path)
-        self._fh = path.open("a", encoding="utf-8")
+        self._fh = path.open("ab")
 
     @staticmethod
     def _truncate_torn_tail(path: Path) -> None:
@@ -117,7 +216,7 @@ class RunStore:
 
     def append(self, result: SampleResult) -> None:
         assert self._fh is not None, "open_for_append first"
-        self._fh.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        self._fh.write(encode_line(result.to_dict()))
         self._fh.flush()
         self._unsynced += 1
         now = time.monotonic()

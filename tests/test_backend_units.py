@@ -221,7 +221,7 @@ def test_parse_messages_response():
     length = parse_messages_response({"content": [{"type": "text", "text": "x"}], "stop_reason": "max_tokens"})
     assert length.finish_reason == "length" and not length.tool_calls
     bad = parse_messages_response({"content": [{"type": "tool_use", "id": "t", "name": "f", "input": "oops"}]})
-    assert bad.malformed == "arguments of f are not a JSON object" and "oops" in bad.text
+    assert bad.malformed == "arguments of f are not a JSON object (got string)" and "oops" in bad.text
     with pytest.raises(InfraError):
         parse_messages_response({"type": "error"})
 

@@ -100,8 +100,8 @@ def test_exact_mode_fails_on_any_change_and_passes_identical_runs(tmp_path):
     ({"checksum": "sha256:other"}, (), "different data versions"),
     ({"mode": "prompt"}, (), "different modes"),
     ({}, ("--tasks", "chaining"), "not in both"),
-    ({}, ("--alpha", "1.5"), "--alpha must be between 0 and 1"),
-    ({}, ("--max-drop", "-1"), "--max-drop must be >= 0"),
+    ({}, ("--alpha", "1.5"), "--alpha: expected a number between 0 and 1"),
+    ({}, ("--max-drop", "-1"), "--max-drop: expected a number >= 0"),
     ({}, ("--alpha", "abc"), "expected a number"),
 ])
 def test_exit_2_on_unusable_input(tmp_path, candidate_kwargs, extra, message):

@@ -16,9 +16,11 @@ from conftest import REPO
 
 # Lowest first. A module belongs to the longest prefix listed.
 LAYERS: list[set[str]] = [
-    {"fcbench.errors", "fcbench.records", "fcbench"},                          # typed records
+    {"fcbench.errors", "fcbench.records", "fcbench", "fcbench.credentials",
+     "fcbench.runfiles"},                                                       # typed records, checked reading
     {"fcbench.dataset", "fcbench.parsing", "fcbench.scoring", "fcbench.suite",  # building blocks
-     "fcbench.retry", "fcbench.stats", "fcbench.schemas", "fcbench.suites"},
+     "fcbench.retry", "fcbench.stats", "fcbench.schemas", "fcbench.suites",
+     "fcbench.intake", "fcbench.argtypes"},
     {"fcbench.task", "fcbench.models"},                                          # plugin APIs: tasks, backends
     {"fcbench_tasks"},                                                            # the task plugins
     {"fcbench.registry", "fcbench.pipeline", "fcbench.store", "fcbench.results",

@@ -40,7 +40,7 @@ def test_passed_samples_can_be_shown_too(lexical_run):
 
 
 @pytest.mark.parametrize("args,message", [
-    (["show", "/nonexistent/run"], "not a run folder"),
+    (["show", "/nonexistent/run"], "no such run folder"),
     (["show", "RUN", "--task", "bogus"], "not in this run"),
     (["show", "RUN", "--limit", "0"], "positive integer"),
 ])

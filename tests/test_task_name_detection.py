@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fcbench_tasks.name_detection import TASK
 
-from fcbench.pipeline import parse_output
+from fcbench.intake import read_answer
 from fcbench.records import Message, ModelOutput, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
 from fcbench.task import aggregate_metrics
@@ -89,5 +89,5 @@ def test_oracle_output_passes(gold, mode):
     assert request.tool_choice == ("auto" if mode == "native" else "none")
     if mode == "prompt":  # the oracle's text is the JSON list the instruction asks for
         assert "[]" in request.messages[0].content
-    output = parse_output(request, request.reference_output)  # the real parsing step
+    output = read_answer(request, request.reference_output)  # the real parsing step
     assert TASK_.score(sample(gold), output).passed

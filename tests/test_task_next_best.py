@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fcbench_tasks.next_best import TASK
 
-from fcbench.pipeline import parse_output
+from fcbench.intake import read_answer
 from fcbench.records import Message, ModelOutput, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
 from fcbench.task import aggregate_metrics
@@ -137,5 +137,5 @@ def test_oracle_output_passes(smp, mode):
         assert any("Output of find_city" in (m.content or "") for m in request.messages)
     else:
         assert request.parallel_tool_calls is False
-    output = parse_output(request, request.reference_output)  # the real parsing step
+    output = read_answer(request, request.reference_output)  # the real parsing step
     assert TASK_.score(smp, output).passed

@@ -8,7 +8,7 @@ import pytest
 from fcbench_tasks.response_generation import TASK
 from fcbench_tasks.response_generation.judge import PairwiseJudge, parse_vote, with_judgement
 
-from fcbench.pipeline import parse_output
+from fcbench.intake import read_answer
 from fcbench.records import InfraFailure, Message, ModelOutput, Request, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
 from fcbench.task import aggregate_metrics
@@ -98,7 +98,7 @@ def test_request_and_oracle(mode):
         assert request.tools == LIBRARY and request.tool_choice == "auto"
     else:
         assert "Do not call any function" in request.messages[0].content
-    assert TASK_.score(SAMPLE, parse_output(request, request.reference_output)).passed
+    assert TASK_.score(SAMPLE, read_answer(request, request.reference_output)).passed
 
 
 # ------------------------------------------------------------------ judge

@@ -13,6 +13,8 @@ from pathlib import Path
 
 
 def register(subparsers, data_subparsers) -> None:
+    from fcbench.argtypes import positive_int
+
     imp = data_subparsers.add_parser("import", help="convert a public suite (BFCL, NESTFUL, Hugging Face)",
                                      description="Convert a public function-calling suite into an fcbench suite.")
     sources = imp.add_subparsers(dest="import_source", metavar="SOURCE", parser_class=imp.__class__)
@@ -35,7 +37,7 @@ def register(subparsers, data_subparsers) -> None:
     hf.add_argument("dataset_id", metavar="DATASET_ID", help="hub id, or a local file/folder")
     hf.add_argument("--mapping", required=True, help="column mapping: xlam or glaive")
     hf.add_argument("--split", default="train", help="dataset split (default train)")
-    hf.add_argument("--limit", type=int, default=None, help="read at most N rows")
+    hf.add_argument("--limit", type=positive_int, default=None, help="read at most N rows")
     _out_args(hf)
     hf.set_defaults(func=cmd_import_hf)
 

@@ -114,15 +114,21 @@ def read_json_or_jsonl(path: Path) -> list[Any]:
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: cannot read ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        return list(data)
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"{path}: not readable JSON ({type(exc).__name__})") from None
+        if not isinstance(data, list):
+            raise UsageError(f"{path}: expected a JSON list or JSON Lines")
+        return data
     items = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -131,6 +137,8 @@ def read_json_or_jsonl(path: Path) -> list[Any]:
             items.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise UsageError(f"{path}:{lineno}: not a JSON line ({exc.msg})") from None
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"{path}:{lineno}: not a readable JSON line ({type(exc).__name__})") from None
     return items
 
 

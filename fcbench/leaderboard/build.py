@@ -14,6 +14,7 @@ from typing import Any
 from fcbench.errors import UsageError
 from fcbench.leaderboard.table import Board, group_entries, load_entry
 from fcbench.leaderboard.text import render_csv, render_markdown, source_label
+from fcbench.runfiles import read_json
 
 INDEX = "index.json"
 
@@ -66,9 +67,11 @@ def sources_of(out_dir: Path) -> list[Path]:
     index = out_dir / INDEX
     if not index.exists():
         raise UsageError(f"{out_dir}: no {INDEX} (not a folder written by fcbench leaderboard build)")
+    data = read_json(index)
     try:
-        data = json.loads(index.read_text(encoding="utf-8"))
         listed = [s for board in data["boards"] for s in board["sources"]]
-    except (ValueError, KeyError, TypeError):
-        raise UsageError(f"{index}: not a leaderboard index") from None
+        if not all(isinstance(s, str) for s in listed):
+            raise TypeError("a source is not a path")
+    except (KeyError, TypeError):
+        raise UsageError(f"{index}: not a leaderboard index (boards/sources: a list of paths per board)") from None
     return [p if p.is_absolute() else out_dir / p for p in map(Path, listed)]

@@ -36,9 +36,10 @@ def register(subparsers, data_subparsers) -> None:
     rebuild = actions.add_parser("rebuild", help="rebuild a leaderboard folder from the results its index.json lists")
     rebuild.add_argument("dir", type=Path, metavar="DIR")
     rebuild.set_defaults(func=cmd_rebuild)
-    board.set_defaults(func=lambda args: _missing_action(board))
+    board.set_defaults(func=_missing_action)
 
 
-def _missing_action(parser) -> int:
-    parser.print_help()
-    return 2
+def _missing_action(args: argparse.Namespace) -> int:
+    from fcbench.errors import UsageError
+
+    raise UsageError("leaderboard needs an action: build or rebuild")

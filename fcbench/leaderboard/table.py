@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.runfiles import load_manifest_file, load_results_file
 from fcbench.stats import wilson_interval
-from fcbench.store import MANIFEST, RESULTS, read_json
+from fcbench.store import MANIFEST, RESULTS
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,8 @@ def _fill_checksums_from_manifest(results: dict[str, Any], manifest_path: Path) 
     complete = all(t.get("checksum") for t in results["tasks"].values()) and results.get("created")
     if complete or not manifest_path.exists():
         return
-    manifest = read_json(manifest_path)
-    known = ((manifest.get("fingerprint_fields") or {}).get("tasks") or {}) if isinstance(manifest, dict) else {}
+    manifest = load_manifest_file(manifest_path)
+    known = (manifest.get("fingerprint_fields") or {}).get("tasks") or {}
     for name, t in results["tasks"].items():
         if not t.get("checksum") and (known.get(name) or {}).get("checksum"):
             t["checksum"] = known[name]["checksum"]
@@ -101,8 +102,8 @@ def load_entry(path: Path) -> Entry:
     file = path / RESULTS if path.is_dir() else path
     if not file.exists():
         raise UsageError(f"{path}: no such run folder or results file")
-    results = read_json(file)
-    if not isinstance(results, dict) or not isinstance(results.get("tasks"), dict) or not results["tasks"]:
+    results = load_results_file(file)
+    if not results["tasks"]:
         raise UsageError(f"{file}: not an fcbench results file")
     _fill_checksums_from_manifest(results, file.parent / MANIFEST)
     suite = (results.get("suite") or {}).get("name") or "fcbench-sim"

@@ -15,13 +15,13 @@ Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``):
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterable
 from typing import Any
 
 from fcbench.errors import InfraError
+from fcbench.intake import JsonError, admit_calls, count_of, loads, shown, text_of, type_name
 from fcbench.models.api_base import SDKChatModel
 from fcbench.models.base import GenerateConfig
 from fcbench.models.chat_format import (
@@ -30,7 +30,7 @@ from fcbench.models.chat_format import (
     sdk_infra_error,
     with_call_ids,
 )
-from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
+from fcbench.records import Message, ModelOutput, Request, Tool, Usage
 
 #: Anthropic stop reasons in the Chat Completions vocabulary the rest of fcbench reads.
 FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "tool_use": "tool_calls",
@@ -113,7 +113,11 @@ def messages_payload(request: Request, model: str, config: GenerateConfig,
 
 
 def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
-    """A Messages API answer as a ModelOutput (tool inputs arrive as objects already)."""
+    """A Messages API answer as a ModelOutput (tool inputs arrive as objects already).
+
+    Total, like `fcbench.models.chat_format.parse_chat_response`: only a body that is
+    no Messages answer at all is an `InfraError`.
+    """
     try:
         blocks = body["content"]
         if not isinstance(blocks, list):
@@ -122,32 +126,36 @@ def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
         raise InfraError("bad_response", f"not a Messages API answer ({type(exc).__name__}: {exc})",
                          retryable=True) from None
     texts: list[str] = []
-    calls: list[ToolCall] = []
+    uses: list[dict[str, Any]] = []
     problems: list[str] = []
     for block in blocks:
         if not isinstance(block, dict):
             continue
-        if block.get("type") == "text" and isinstance(block.get("text"), str):
-            texts.append(block["text"])
+        if block.get("type") == "text":
+            text, problem = text_of(block.get("text"))
+            texts.append(text or "")
+            if problem:
+                problems.append(problem)
         elif block.get("type") == "tool_use":
-            name, arguments = block.get("name"), block.get("input")
-            if not isinstance(name, str) or not name:
-                problems.append("a tool call has no function name")
-            elif not isinstance(arguments, dict):
-                problems.append(f"arguments of {name} are not a JSON object")
-            else:
-                calls.append(ToolCall(name, arguments, None, block.get("id") or None))
+            uses.append(block)
+            if not isinstance(block.get("input"), dict) and block.get("input") is not None:
+                name, got = shown(block.get("name")), type_name(block.get("input"))
+                problems.append(f"arguments of {name} are not a JSON object (got {got})")
+    calls, problem = admit_calls([{"name": b.get("name"), "arguments": b.get("input"), "id": b.get("id")}
+                                  for b in uses])
+    if problem:
+        problems.append(problem)
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     stop = body.get("stop_reason")
     text = "".join(texts) or None
     raw = {"content": blocks, "stop_reason": stop}
-    common = {"finish_reason": FINISH_REASONS.get(stop, stop), "latency_s": latency_s, "raw": raw,
-              "usage": Usage(int(usage.get("input_tokens") or 0), int(usage.get("output_tokens") or 0))}
+    common = {"finish_reason": FINISH_REASONS.get(stop, stop) if isinstance(stop, str) else None,
+              "latency_s": latency_s, "raw": raw,
+              "usage": Usage(count_of(usage.get("input_tokens")), count_of(usage.get("output_tokens")))}
     if problems:
-        shown = "\n".join([text or "", *(json.dumps(b, default=str) for b in blocks
-                                         if isinstance(b, dict) and b.get("type") == "tool_use")]).strip()
-        return ModelOutput(text=shown or None, malformed="; ".join(problems), **common)
-    return ModelOutput(text=text, tool_calls=tuple(calls), **common)
+        shown_text = "\n".join([text or "", *(shown(b) for b in uses)]).strip()
+        return ModelOutput(text=shown_text or None, malformed=problems[0], **common)
+    return ModelOutput(text=text, tool_calls=calls, **common)
 
 
 class AnthropicModel(SDKChatModel):
@@ -174,14 +182,14 @@ class AnthropicModel(SDKChatModel):
         start = time.perf_counter()
         try:
             raw = await client.messages.with_raw_response.create(**payload)
-            answer = raw.http_response.json()
+            answer = loads(raw.http_response.content)
         except anthropic.AnthropicError as exc:
             error = sdk_infra_error(exc, anthropic, [self._api_key])
             if error is None:
                 raise InfraError("backend_error", scrub(f"{type(exc).__name__}: {exc}", [self._api_key]),
                                  retryable=False) from None
             raise error from None
-        except ValueError as exc:
+        except JsonError as exc:
             raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
         return parse_messages_response(answer, time.perf_counter() - start)
 

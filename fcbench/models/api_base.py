@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from typing import Any, ClassVar
 
+from fcbench.credentials import register
 from fcbench.errors import UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.chat_format import api_safe_names, omit_fields, restore_names
+from fcbench.models.options import number_option, object_option
 from fcbench.records import ModelOutput, Request
 
 
@@ -43,10 +45,9 @@ class SDKChatModel(ApiChatModel):
         if not key and not self.base_url:
             raise UsageError(f"{self.provider}/ needs an API key in ${api_key_env}")
         self._api_key = key or "EMPTY"
-        self.timeout = float(timeout)
-        if extra_body is not None and not isinstance(extra_body, dict):
-            raise UsageError("extra_body must be a JSON object")
-        self.extra_body = extra_body or {}
+        register(key)
+        self.timeout = number_option("timeout", timeout, positive=True)
+        self.extra_body = object_option("extra_body", extra_body)
         self.omit = omit_fields(omit)
         self._http_client = http_client  # tests inject an httpx2 client with a MockTransport
         self._client: Any = None

@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from fcbench.errors import InfraError, UsageError
+from fcbench.intake import admit_calls, count_of, shown, text_of
 from fcbench.models.base import GenerateConfig
 from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
 
@@ -156,27 +157,26 @@ def omit_fields(value: Any) -> frozenset[str]:
 
 # ------------------------------------------------------------------ response
 def parse_arguments(name: str, arguments: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """(arguments as a dict, None) or (None, why they are malformed).
+    """(arguments as a dict, None) or (None, why they are malformed); see `fcbench.intake`.
 
     An empty string means "no arguments" (some servers send it for parameterless functions).
     """
-    if isinstance(arguments, dict):
-        return arguments, None
-    if arguments is None or (isinstance(arguments, str) and not arguments.strip()):
-        return {}, None
-    if not isinstance(arguments, str):
-        return None, f"arguments of {name} are not a JSON object"
-    try:
-        value = json.loads(arguments)
-    except ValueError:
-        return None, f"arguments of {name} are not valid JSON"
-    if not isinstance(value, dict):
-        return None, f"arguments of {name} are not a JSON object"
-    return value, None
+    calls, problem = admit_calls([{"name": name, "arguments": arguments}])
+    return (None, problem) if problem else (calls[0].arguments, None)
+
+
+def _call_text(item: Any) -> str:
+    """A wire call as text, for the record of a malformed answer."""
+    function = item.get("function") if isinstance(item, dict) else None
+    if isinstance(function, dict):
+        arguments = function.get("arguments")
+        return f"{shown(function.get('name'))} {shown(arguments)}"
+    return shown(item)
 
 
 def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
-    """A Chat Completions answer as a ModelOutput.
+    """A Chat Completions answer as a ModelOutput. Total: any JSON in any field is an answer
+    (well-formed or malformed); only a body that is no chat completion is an `InfraError`.
 
     Malformed calls leave `tool_calls` empty (like the text parsers do) and keep the
     raw call text in `text`, after any content, so a reader sees what came back.
@@ -188,39 +188,20 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
             raise TypeError("message is not an object")
     except (KeyError, IndexError, TypeError) as exc:
         raise InfraError("bad_response", f"not a chat completion ({type(exc).__name__}: {exc}): "
-                         f"{_excerpt(json.dumps(body, default=str))}", retryable=True) from None
-    content = message.get("content")
-    text = content if isinstance(content, str) and content else None
-    calls: list[ToolCall] = []
-    problems: list[str] = []
-    raw_calls: list[str] = []
-    for item in message.get("tool_calls") or ():
-        function = item.get("function") if isinstance(item, dict) else None
-        if not isinstance(function, dict):
-            problems.append("a tool call has no function")
-            raw_calls.append(json.dumps(item, default=str))
-            continue
-        name = function.get("name")
-        raw_arguments = function.get("arguments")
-        raw_calls.append(f"{name} {raw_arguments if isinstance(raw_arguments, str) else json.dumps(raw_arguments)}")
-        if not isinstance(name, str) or not name:
-            problems.append("a tool call has no function name")
-            continue
-        arguments, problem = parse_arguments(name, raw_arguments)
-        if problem:
-            problems.append(problem)
-        else:
-            calls.append(ToolCall(name, arguments, None, item.get("id") or None))
+                         f"{_excerpt(shown(body))}", retryable=True) from None
+    text, problem = text_of(message.get("content"))
+    text = text or None
+    raw_calls = message.get("tool_calls")
+    calls, calls_problem = admit_calls(raw_calls)
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
-    output = ModelOutput(
-        text=text, tool_calls=tuple(calls), finish_reason=choice.get("finish_reason"),
-        usage=Usage(int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)),
-        latency_s=latency_s, raw=message)
+    common = {"finish_reason": choice.get("finish_reason"), "latency_s": latency_s, "raw": message,
+              "usage": Usage(count_of(usage.get("prompt_tokens")), count_of(usage.get("completion_tokens")))}
+    problems = [p for p in (problem, calls_problem) if p]
     if problems:
-        shown = "\n".join(part for part in (text, *raw_calls) if part)
-        return ModelOutput(text=shown, finish_reason=output.finish_reason, usage=output.usage,
-                           latency_s=latency_s, malformed="; ".join(problems), raw=message)
-    return output
+        wire = raw_calls if isinstance(raw_calls, list) else [raw_calls] if raw_calls is not None else []
+        shown_text = "\n".join(part for part in (text, *(_call_text(c) for c in wire)) if part)
+        return ModelOutput(text=shown_text or None, malformed="; ".join(problems), **common)
+    return ModelOutput(text=text, tool_calls=calls, **common)
 
 
 # ------------------------------------------------------------------ errors

@@ -22,7 +22,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from fcbench.errors import InfraError, UsageError
+from fcbench.errors import InfraError
+from fcbench.intake import JsonError, loads
 from fcbench.models.api_base import SDKChatModel
 from fcbench.models.base import GenerateConfig
 from fcbench.models.chat_format import (
@@ -32,6 +33,7 @@ from fcbench.models.chat_format import (
     scrub,
     sdk_infra_error,
 )
+from fcbench.models.options import string_option
 from fcbench.records import ModelOutput, Request
 
 
@@ -42,9 +44,8 @@ class OpenAIModel(SDKChatModel):
     def __init__(self, name: str, config: GenerateConfig | None = None, *, api_key_env: str = "OPENAI_API_KEY",
                  max_tokens_field: str = "max_completion_tokens", **options: Any):
         super().__init__(name, config, api_key_env=api_key_env, **options)
-        if max_tokens_field not in ("max_tokens", "max_completion_tokens"):
-            raise UsageError(f"max_tokens_field must be max_tokens or max_completion_tokens, got {max_tokens_field!r}")
-        self.max_tokens_field = max_tokens_field
+        self.max_tokens_field = string_option("max_tokens_field", max_tokens_field,
+                                              ("max_tokens", "max_completion_tokens"))
 
     def _open_client(self) -> Any:
         import openai
@@ -63,14 +64,14 @@ class OpenAIModel(SDKChatModel):
         try:
             raw = await client.chat.completions.with_raw_response.create(
                 **payload, extra_body=self.extra_body or None)
-            answer = raw.http_response.json()
+            answer = loads(raw.http_response.content)
         except openai.OpenAIError as exc:
             error = sdk_infra_error(exc, openai, [self._api_key])
             if error is None:
                 raise InfraError("backend_error", scrub(f"{type(exc).__name__}: {exc}", [self._api_key]),
                                  retryable=False) from None
             raise error from None
-        except ValueError as exc:  # the body was not JSON
+        except JsonError as exc:  # the body was not JSON
             raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
         return parse_chat_response(answer, time.perf_counter() - start)
 

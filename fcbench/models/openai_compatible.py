@@ -10,6 +10,8 @@ Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``/``base_urls``):
 * ``base_urls`` / ``base_url``: endpoint(s) ending in ``/v1`` (default ``$OPENAI_BASE_URL``).
   With several, each request goes to the endpoint with the fewest requests in
   flight (ties: round robin).
+  A URL with user info (``http://user:password@proxy/v1``) is sent basic auth
+  instead of the bearer key; the password is never written anywhere.
 * ``api_key_env``: environment variable holding the key (default ``OPENAI_API_KEY``;
   ``EMPTY`` when unset, which vLLM accepts).
 * ``timeout``: seconds allowed to connect and to wait for the answer (default 120).
@@ -25,14 +27,18 @@ Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``/``base_urls``):
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import time
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiohttp
 
+from fcbench.credentials import register
 from fcbench.errors import InfraError, UsageError
+from fcbench.intake import JsonError, loads
 from fcbench.models.api_base import ApiChatModel
 from fcbench.models.base import GenerateConfig
 from fcbench.models.chat_format import (
@@ -43,6 +49,7 @@ from fcbench.models.chat_format import (
     public_url,
     scrub,
 )
+from fcbench.models.options import flag_option, int_option, number_option, object_option, string_option
 from fcbench.records import ModelOutput, Request
 
 
@@ -73,6 +80,25 @@ class EndpointPool:
         self.outstanding[index] -= 1
 
 
+def _split_user_info(url: str, api_key: str) -> tuple[str, dict[str, str]]:
+    """(the URL without user info, the request headers for it): basic auth when the URL
+    carries ``user:password@``, else the bearer key."""
+    parts = urlsplit(url)
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {api_key}"}
+    if parts.username is None and parts.password is None:
+        return url, headers
+    user, password = unquote(parts.username or ""), unquote(parts.password or "")
+    register(password)
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    register(token)
+    headers["Authorization"] = f"Basic {token}"
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)), headers
+
+
 def _endpoint_list(base_url: Any, base_urls: Any) -> list[str]:
     urls = base_urls if base_urls else base_url
     if urls is None:
@@ -85,10 +111,6 @@ def _endpoint_list(base_url: Any, base_urls: Any) -> list[str]:
     return [u.rstrip("/") for u in urls]
 
 
-def _flag(value: Any) -> bool:
-    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
-
-
 class OpenAICompatibleModel(ApiChatModel):
     provider = "openai-compatible"
 
@@ -99,19 +121,19 @@ class OpenAICompatibleModel(ApiChatModel):
         super().__init__(name, config, **options)
         self.model_id = name.split("/", 1)[1]
         self.base_urls = _endpoint_list(base_url, base_urls)
-        self.pool = EndpointPool([u + "/chat/completions" for u in self.base_urls])
         self._api_key = os.environ.get(str(api_key_env)) or "EMPTY"
-        self.timeout = float(timeout)
-        self.max_connections = int(max_connections or 0)
-        if max_tokens_field not in ("max_tokens", "max_completion_tokens"):
-            raise UsageError(f"max_tokens_field must be max_tokens or max_completion_tokens, got {max_tokens_field!r}")
-        self.max_tokens_field = max_tokens_field
-        self.tool_names = _flag(tool_names)
-        if extra_body is not None and not isinstance(extra_body, dict):
-            raise UsageError("extra_body must be a JSON object, e.g. -M 'extra_body={\"top_k\": 1}'")
-        self.extra_body = extra_body or {}
+        register(self._api_key)
+        # User info in a URL (a proxy's basic auth) becomes that endpoint's Authorization header.
+        endpoints = [_split_user_info(u, self._api_key) for u in self.base_urls]
+        self.pool = EndpointPool([url + "/chat/completions" for url, _ in endpoints])
+        self._endpoint_headers = [headers for _, headers in endpoints]
+        self.timeout = number_option("timeout", timeout, positive=True)
+        self.max_connections = int_option("max_connections", max_connections or 0)
+        self.max_tokens_field = string_option("max_tokens_field", max_tokens_field,
+                                              ("max_tokens", "max_completion_tokens"))
+        self.tool_names = flag_option("tool_names", tool_names)
+        self.extra_body = object_option("extra_body", extra_body)
         self.omit = omit_fields(omit)
-        self._headers = {"Authorization": f"Bearer {self._api_key}", "Content-Type": "application/json"}
         self._session: aiohttp.ClientSession | None = None
 
     def _open_session(self) -> aiohttp.ClientSession:
@@ -132,7 +154,7 @@ class OpenAICompatibleModel(ApiChatModel):
         url = self.pool.urls[index]
         start = time.perf_counter()
         try:
-            async with session.post(url, data=body, headers=self._headers) as response:
+            async with session.post(url, data=body, headers=self._endpoint_headers[index]) as response:
                 data = await response.read()
                 status, headers = response.status, response.headers
         except asyncio.TimeoutError as exc:  # includes aiohttp's ServerTimeoutError
@@ -147,8 +169,8 @@ class OpenAICompatibleModel(ApiChatModel):
             raise infra_error_for_status(status, data.decode("utf-8", errors="replace"), headers,
                                          secrets=[self._api_key])
         try:
-            answer = json.loads(data)
-        except ValueError:
+            answer = loads(data)
+        except JsonError:
             raise InfraError("bad_response", self._describe(None, index, f"HTTP {status} body is not JSON: "
                                                             f"{data[:200]!r}"), retryable=True) from None
         return parse_chat_response(answer, latency)

@@ -16,6 +16,7 @@ from typing import Any
 
 from fcbench.errors import InfraError
 from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.options import number_option
 from fcbench.records import ModelOutput, Request
 
 
@@ -26,7 +27,7 @@ class OracleModel(Model):
     def __init__(self, name: str, config: GenerateConfig | None = None, *, delay: float = 0.0,
                  request_log: str | None = None, **options: Any):
         super().__init__(name, config, **options)
-        self.delay = float(delay)
+        self.delay = number_option("delay", delay)
         self.request_log = Path(request_log) if request_log else None
 
     async def generate(self, request: Request) -> ModelOutput:

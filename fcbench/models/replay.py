@@ -4,7 +4,9 @@ Use it to re-score outputs produced elsewhere under fcbench's rules. Accepted
 lines (JSON Lines), one per sample:
 
 * an fcbench ``samples.jsonl`` line: ``{"sample_id": ..., "output": {...}}``;
-* a plain record: ``{"id" or "sample_id": ..., "text": ..., "tool_calls": [...]}``;
+* a plain record: ``{"id" or "sample_id": ..., "text" (or "content"): ..., "tool_calls": [...]}``,
+  each call ``{"name", "arguments"}`` with arguments an object or a JSON string, or
+  OpenAI's wire form ``{"type": "function", "function": {"name", "arguments"}}``;
 * a BFCL result line: ``{"id": ..., "result": ...}`` where ``result`` is the
   model's text (Python-style calls such as ``[calc.area(base=10)]``, read with
   `fcbench.parsing.extract_calls`) or a list of ``{name: {args}}`` /
@@ -15,6 +17,11 @@ lines (JSON Lines), one per sample:
 PATH may also be a folder: every ``*.json`` / ``*.jsonl`` file below it is read
 (BFCL writes one result file per category).
 
+Only the file's own shape can be refused (not UTF-8, a line that is not JSON, a
+record without an id). Whatever a record says about the answer is read by
+`fcbench.intake`: a field of the wrong type makes that one answer
+``malformed_output`` with the reason, never the whole file refused.
+
 A sample missing from the file is an infrastructure failure (no answer was
 recorded), never a wrong answer. A sample id ``X#variant`` (an imported item's
 second lens, e.g. ``multiple_0#names``) falls back to the record of ``X``.
@@ -22,11 +29,11 @@ second lens, e.g. ``multiple_0#names``) falls back to the record of ``X``.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import InfraError, UsageError
+from fcbench.intake import JsonError, admit_calls, loads, output_from_record
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.parsing import extract_calls
 from fcbench.records import ModelOutput, Request, ToolCall
@@ -58,23 +65,17 @@ def bfcl_output(result: Any) -> ModelOutput:
             shape = "a nested list (multi-turn result)" if isinstance(entry, list) else "not {name: args}"
             return ModelOutput(malformed=f"BFCL call entry is {shape}", raw=result)
         (name, args), = entry.items()
-        if isinstance(args, str):
-            try:
-                args = json.loads(args)
-            except json.JSONDecodeError:
-                return ModelOutput(malformed=f"arguments of {name} are not JSON", raw=result)
-        if not isinstance(args, dict):
-            return ModelOutput(malformed=f"arguments of {name} are not an object", raw=result)
-        calls.append(ToolCall(str(name), args))
+        admitted, problem = admit_calls([{"name": str(name), "arguments": args}])
+        if problem:
+            return ModelOutput(malformed=problem, raw=result)
+        calls.extend(admitted)
     return ModelOutput(tool_calls=tuple(calls), finish_reason="tool_calls" if calls else "stop", raw=result)
 
 
 def _output_from_record(record: dict[str, Any]) -> ModelOutput:
-    if isinstance(record.get("output"), dict):
-        return ModelOutput.from_dict(record["output"])
     if _is_bfcl(record):
         return bfcl_output(record["result"])
-    return ModelOutput.from_dict({k: v for k, v in record.items() if k not in ("id", "sample_id")})
+    return output_from_record(record)
 
 
 def _files(path: Path) -> list[Path]:
@@ -88,32 +89,45 @@ def _files(path: Path) -> list[Path]:
     return [path]
 
 
-def load_replay(path: Path) -> dict[str, ModelOutput]:
-    outputs, _ = load_replay_records(path)
-    return outputs
+def _record_id(record: Any) -> str | None:
+    if not isinstance(record, dict):
+        return None
+    key = record.get("sample_id", record.get("id"))
+    if isinstance(key, (int, float)) and not isinstance(key, bool):
+        key = str(key)
+    return key if isinstance(key, str) and key else None
 
 
 def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
-    """Recorded outputs by sample id, and the ids whose record is in BFCL's result format."""
+    """Recorded outputs by sample id, and the ids whose record is in BFCL's result format.
+
+    The file itself must be readable JSON Lines of objects with an id (else one
+    `UsageError` naming the file and line); what a record says about the answer is
+    the model's business: any field of any type is read by `fcbench.intake`.
+    """
     outputs: dict[str, ModelOutput] = {}
     bfcl_ids: set[str] = set()
     for file in _files(Path(path)):
-        with file.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                    key = record.get("sample_id", record.get("id"))
-                    if not isinstance(key, str):
-                        raise ValueError("no 'sample_id' or 'id' string")
-                    output = _output_from_record(record)
-                except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                    raise UsageError(f"{file}:{lineno}: not a replay record ({exc})") from None
-                if output.infra_error is None:  # a recorded infra failure is no answer
-                    outputs[key] = output
-                    if _is_bfcl(record):
-                        bfcl_ids.add(key)
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{file}: cannot read the replay file ({exc.strerror or exc})") from None
+        for lineno, line in enumerate(data.split(b"\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = loads(line)
+            except JsonError as exc:
+                raise UsageError(f"{file}:{lineno}: not a replay record (not JSON: {exc})") from None
+            key = _record_id(record)
+            if key is None:
+                what = "not a JSON object" if not isinstance(record, dict) else "no 'sample_id' or 'id' string"
+                raise UsageError(f"{file}:{lineno}: not a replay record ({what})")
+            output = _output_from_record(record)
+            if output.infra_error is None:  # a recorded infra failure is no answer
+                outputs[key] = output
+                if _is_bfcl(record):
+                    bfcl_ids.add(key)
     return outputs, bfcl_ids
 
 

@@ -48,6 +48,7 @@ from typing import Any, Iterator, Sequence
 from fcbench.errors import UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.chat_format import openai_messages, openai_tools, parse_arguments
+from fcbench.models.options import int_option, object_option
 from fcbench.models.vllm_families import family_for, tool_parser_for
 from fcbench.parsing import extract_calls, looks_like_call
 from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall, Usage
@@ -162,12 +163,10 @@ class VLLMModel(Model):
         self.family = family.name if family else None
         self.chat_template_hint = family.chat_template_hint if family else None
         self.chat_template = read_template(chat_template)
-        if chat_template_kwargs is not None and not isinstance(chat_template_kwargs, dict):
-            raise UsageError("chat_template_kwargs must be a JSON object")
-        self.chat_template_kwargs = chat_template_kwargs or {}
-        if engine_args is not None and not isinstance(engine_args, dict):
-            raise UsageError("engine_args must be a JSON object, e.g. -M 'engine_args={\"swap_space\": 1}'")
-        self.engine_args = {"dtype": dtype, "tensor_parallel_size": int(tensor_parallel_size),
+        self.chat_template_kwargs = object_option("chat_template_kwargs", chat_template_kwargs)
+        engine_args = object_option("engine_args", engine_args)
+        self.engine_args = {"dtype": dtype,
+                            "tensor_parallel_size": int_option("tensor_parallel_size", tensor_parallel_size, minimum=1),
                             **{k: options[k] for k in ENGINE_OPTIONS if k in options}, **(engine_args or {})}
         self._llm: Any = None
         self.timings: dict[str, float] = {}

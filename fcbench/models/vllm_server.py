@@ -54,6 +54,7 @@ from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.chat_format import public_url
 from fcbench.models.openai_compatible import OpenAICompatibleModel
+from fcbench.models.options import flag_option, int_option, number_option, object_option
 from fcbench.models.vllm_families import family_for, tool_parser_for, unknown_family_message
 from fcbench.models.vllm_local import NOT_INSTALLED, model_location
 from fcbench.records import ModelOutput, Request
@@ -87,10 +88,6 @@ def _extra_args(value: Any) -> list[str]:
     if isinstance(value, list):
         return [str(v) for v in value]
     raise UsageError("extra_args must be a string of flags or a JSON list")
-
-
-def _flag(value: Any) -> bool:
-    return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "on")
 
 
 class ServerProcess:
@@ -204,7 +201,7 @@ class VLLMServerModel(Model):
         self.client_options = {k: options[k] for k in CLIENT_OPTIONS if k in options}
         urls = base_urls or base_url
         self.attach_urls: list[str] = [urls] if isinstance(urls, str) else list(urls or [])
-        self.startup_timeout = float(startup_timeout)
+        self.startup_timeout = number_option("startup_timeout", startup_timeout, positive=True)
         family = family_for(self.model)
         self.family = family.name if family else None
         self.chat_template_hint = family.chat_template_hint if family else None
@@ -221,9 +218,8 @@ class VLLMServerModel(Model):
             raise UsageError(NOT_INSTALLED + " (or pass -M python=/path/to/python of an env that has it)")
         if tool_parser is None and self.tool_parser is None:
             raise UsageError(unknown_family_message(self.model))
-        if env is not None and not isinstance(env, dict):
-            raise UsageError("env must be a JSON object")
-        self.port = int(port) if port else free_port()
+        env = object_option("env", env)
+        self.port = int_option("port", port, minimum=1) if port else free_port()
         self.command = self._command(python or sys.executable, chat_template, generation_config,
                                      enforce_eager, options, extra_args)
         self.env = {**os.environ, **{k: str(v) for k, v in (env or {}).items()}}
@@ -245,7 +241,7 @@ class VLLMServerModel(Model):
                 command += [f"--{key.replace('_', '-')}", str(options[key])]
         if self.served_name != self.model:
             command += ["--served-model-name", self.served_name]
-        if enforce_eager is not None and _flag(enforce_eager):
+        if enforce_eager is not None and flag_option("enforce_eager", enforce_eager):
             command.append("--enforce-eager")
         return command + _extra_args(extra_args)
 

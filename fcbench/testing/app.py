@@ -118,6 +118,10 @@ def _fault_response(kind: str, provider: Provider, retry_after_s: float) -> web.
 
 async def _answer(request: web.Request, state: EmulatorState, provider: Provider, payload: dict[str, Any],
                   conv: Conversation, entry: ScriptEntry, *, drop: bool) -> web.StreamResponse:
+    raw = (state.config.raw_replies or {}).get(entry.key)
+    if raw is not None:
+        state.stats.answer("raw", entry.target.mode)
+        return web.Response(body=raw, content_type="application/json")
     reply = make_reply(entry.target, entry.behaviour, provider.name)
     if not drop:
         state.stats.answer(entry.behaviour, entry.target.mode)

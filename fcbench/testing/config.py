@@ -18,6 +18,8 @@ FAULTS = ("429", "500", "529", "timeout", "drop")
 class ServerConfig:
     """Everything that decides what an `EmulatedServer` answers.
 
+    `raw_replies` overrides the behaviour for the samples it names.
+
     `behaviour` is one behaviour name for every sample, or a mix such as
     ``{"gold": 0.7, "perturbed": 0.3}`` (or the string ``"gold=0.7,perturbed=0.3"``):
     each sample gets one behaviour, picked by a hash of (seed, task, sample id),
@@ -41,6 +43,9 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 0
     model_name: str = "emulated"
+    #: ``task/sample_id`` -> the exact bytes to answer (status 200, JSON content type) instead of
+    #: the behaviour's reply: anything at all, for tests of what a client does with odd bodies.
+    raw_replies: Mapping[str, bytes] | None = None
 
     def behaviour_mix(self) -> tuple[tuple[str, float], ...]:
         """The behaviour mix as ((name, share), ...) with shares summing to 1."""

@@ -35,11 +35,26 @@ def parse_args(argv: list[str] | None = None) -> ServerConfig:
     p.add_argument("--retry-after", type=float, default=0.05, help="Retry-After of 429 faults, seconds")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--model-name", default="emulated")
+    p.add_argument("--raw-replies", default=None, metavar="FILE",
+                   help='JSON Lines of {"sample": "task/sample_id", "body": "..."}: answer those samples '
+                        "with exactly that body")
     a = p.parse_args(argv)
     return ServerConfig(tasks=a.tasks, limit=a.limit, suite=a.suite, split=a.split, behaviour=a.behaviour,
                         latency_s=a.latency, fault_rate=a.fault_rate, faults=tuple(a.faults.split(",")),
                         hang_s=a.hang, retry_after_s=a.retry_after, seed=a.seed, host=a.host, port=a.port,
-                        model_name=a.model_name)
+                        model_name=a.model_name, raw_replies=_raw_replies(a.raw_replies))
+
+
+def _raw_replies(path: str | None) -> dict[str, bytes] | None:
+    if not path:
+        return None
+    replies: dict[str, bytes] = {}
+    with open(path, encoding="utf-8", errors="surrogatepass") as fh:
+        for line in fh:
+            if line.strip():
+                entry = json.loads(line)
+                replies[entry["sample"]] = entry["body"].encode("utf-8", errors="surrogatepass")
+    return replies
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -1,0 +1,206 @@
+"""Fuzz the whole path a model's answer takes: backend form -> intake -> parse -> score ->
+store line -> read back -> results.json -> every report format -> ``fcbench show``.
+
+For every generated output (shapes and forms: `fuzz_shapes`), against a sample of
+one of the seven sub-tasks in native or prompt mode:
+
+* nothing raises anywhere on the path;
+* the sample is either scored, or an infrastructure failure with a kind (only a
+  body that is no chat completion at all may be one);
+* a failed sample carries at least one category, all from the shared taxonomy
+  (never ``unclassified``, which would mean a scorer gave up);
+* the stored line reads back, strictly, to the same verdict.
+
+``make test`` runs the fast profile; ``make fuzz`` the long one
+(``FCBENCH_FUZZ_EXAMPLES``, default 12,000) and prints the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from fuzz_shapes import FORMS, materialize
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from fcbench.errors import InfraError
+from fcbench.intake import JsonError, loads, output_from_record, read_answer
+from fcbench.models.anthropic_api import parse_messages_response
+from fcbench.models.base import Model
+from fcbench.models.chat_format import parse_chat_response
+from fcbench.models.replay import bfcl_output
+from fcbench.pipeline import run_sample
+from fcbench.records import ModelOutput, SampleResult
+from fcbench.registry import discover_tasks
+from fcbench.report import render
+from fcbench.results import build_results
+from fcbench.retry import RetryPolicy
+from fcbench.scoring import taxonomy
+from fcbench.store import RunStore, read_results
+from fcbench.task import render_calls
+
+EXAMPLES = int(os.environ.get("FCBENCH_FUZZ_EXAMPLES", "250"))
+# No shrinking: the shapes are megabytes big, and the failing example is printed as it was.
+PROFILE = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 250, database=None,
+                   suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+NO_RETRIES = RetryPolicy(rate_limit_retries=0, transient_retries=1, base_delay=0.0)
+
+TASKS = discover_tasks()
+SAMPLES = {name: task.load("dev")[:12] for name, task in TASKS.items()}
+SEEN: Counter = Counter()
+OUTCOMES: Counter = Counter()
+STARTED = time.perf_counter()
+
+
+class ScriptedBackend(Model):
+    """Hands back one prepared answer, or raises what the HTTP parser raised for it."""
+
+    provider = "fuzz"
+
+    def __init__(self, make):
+        super().__init__("fuzz/model")
+        self.make = make
+
+    async def generate(self, request):
+        return self.make()
+
+
+def edited_gold(request, edits) -> ModelOutput:
+    """The sample's reference answer with argument values replaced (or calls dropped)."""
+    reference = request.reference_output
+    calls = list(reference.tool_calls)
+    if request.mode == "prompt" and request.expects == "calls":
+        calls = list(read_answer(request, reference).tool_calls)
+    for i, j, value, drop in edits:
+        if not calls:
+            break
+        k = i % len(calls)
+        if drop and len(calls) > 1:
+            calls.pop(k)
+            continue
+        keys = sorted(calls[k].arguments) or ["x"]
+        calls[k] = replace(calls[k], arguments={**calls[k].arguments, keys[j % len(keys)]: value})
+    if request.mode == "prompt" and request.expects == "calls":
+        try:
+            return ModelOutput(text=render_calls(calls))
+        except (ValueError, RecursionError):  # a value json cannot write: hand it over as calls
+            pass
+    return ModelOutput(text=reference.text, tool_calls=tuple(calls))
+
+
+def backend_answer(form: str, payload, request):
+    """What the backend layer makes of `payload` in `form` (may raise InfraError, as a backend does)."""
+    if form == "edited_gold":
+        return edited_gold(request, payload)
+    if form == "model_output":
+        return ModelOutput(**payload)
+    if form == "replay_record":
+        return output_from_record(payload)
+    if form == "chat_body":
+        return parse_chat_response(payload, 0.01)
+    if form == "anthropic_body":
+        return parse_messages_response(payload, 0.01)
+    if form == "bfcl_result":
+        return bfcl_output(payload)
+    try:
+        return parse_chat_response(loads(payload), 0.01)
+    except JsonError as exc:
+        raise InfraError("bad_response", f"body is not JSON ({exc})") from None
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("fuzz-run")
+    store = RunStore(run_dir)
+    store.create({"fingerprint": "fuzz", "model": "fuzz/model", "mode": "native", "split": "dev",
+                  "tasks": {}, "sessions": []})
+    store.open_for_append()
+    yield store
+    store.close()
+
+
+CASES = st.tuples(st.sampled_from(sorted(TASKS)), st.integers(0, 11), st.sampled_from(["native", "prompt"]),
+                  st.sampled_from(sorted(FORMS))).flatmap(
+    lambda head: st.tuples(*(st.just(h) for h in head), FORMS[head[3]]))
+
+
+@PROFILE
+@given(case=CASES)
+def test_no_model_output_can_break_the_path(store, case):
+    task_name, index, mode, form, payload = case
+    payload = materialize(payload)
+    task = TASKS[task_name]
+    sample = SAMPLES[task_name][index % len(SAMPLES[task_name])]
+    request = task.build_request(sample, mode)
+    backend = ScriptedBackend(lambda: backend_answer(form, payload, request))
+    # A judge is a model too: response generation is judged by the same adversarial answer.
+    judge = ScriptedBackend(lambda: backend_answer(form, payload, request)) if task.expects == "text" else None
+    result = asyncio.run(run_sample(sample, task, request, backend, NO_RETRIES, judge=judge))
+    SEEN[form] += 1
+    if result.status == "infra_error":
+        kind = result.output.infra_error.kind
+        assert kind == "bad_response" and form in ("chat_body", "anthropic_body", "raw_bytes"), \
+            (form, result.output.infra_error)
+        OUTCOMES[f"infra:{kind}"] += 1
+    else:
+        assert result.status == "scored"
+        if result.passed:
+            assert not result.failures
+        else:
+            assert result.failures, "a failed sample without a failure category"
+            assert set(result.failures) <= set(taxonomy.ALL), result.failures
+        OUTCOMES["passed" if result.passed else result.failures[0]] += 1
+    path = store.run_dir / "samples.jsonl"
+    offset = path.stat().st_size
+    store.append(result)
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        line = fh.read()
+    assert line.endswith(b"\n") and line.count(b"\n") == 1, "one result, one line"
+    back = SampleResult.from_dict(json.loads(line))
+    assert (back.sample_id, back.status, back.passed, back.failures) == \
+        (result.sample_id, result.status, result.passed, result.failures)
+
+
+def test_the_fuzzed_run_folder_reads_back_and_reports(store, capsys):
+    """After the fuzz: the folder's samples.jsonl reads strictly, results and every report render."""
+    store.sync()
+    latest = read_results(store.run_dir)
+    assert latest, "the fuzz test recorded nothing"
+
+    class Plan:
+        def __init__(self, task, samples):
+            self.task, self.samples = task, samples
+
+    plans = [Plan(TASKS[name], SAMPLES[name]) for name in TASKS]
+    manifest = store.load_manifest()
+    results = build_results(plans, latest, manifest)
+    store.write_results(results)
+    for fmt in ("json", "csv", "markdown"):
+        assert render(store.run_dir, fmt)
+    assert render(store.run_dir, "table") is not None
+    from fcbench.cli import main
+
+    assert main(["show", str(store.run_dir), "--verdict", "all", "--limit", "50"]) == 0
+    shown = capsys.readouterr().out
+    assert "──" in shown
+    with capsys.disabled():
+        total = sum(SEEN.values())
+        print(f"\nfuzz: {total:,} outputs tried in {time.perf_counter() - STARTED:.1f} s; crashes 0; "
+              f"samples without a failure category 0")
+        print("  by form: " + ", ".join(f"{k} {v:,}" for k, v in sorted(SEEN.items())))
+        print("  by outcome: " + ", ".join(f"{k} {v:,}" for k, v in OUTCOMES.most_common()))
+
+
+def test_samples_jsonl_lines_are_plain_json(store):
+    """Every stored line is standard JSON (no NaN tokens), valid UTF-8, and one line."""
+    for raw in (Path(store.run_dir) / "samples.jsonl").read_bytes().splitlines():
+        text = raw.decode("utf-8")
+        json.loads(text, parse_constant=lambda c: pytest.fail(f"non-standard JSON constant {c}"))

@@ -1,0 +1,78 @@
+"""Adversarial answers over real HTTP: the emulated server answers every sample with bytes of
+our choosing (any JSON in any field, surrogates, deep nesting, huge bodies, broken JSON),
+and ``fcbench run --model openai-compatible/...`` must finish with every sample recorded:
+scored with a failure category, or an infrastructure failure with its kind. Then
+``report`` and ``show`` read the folder back.
+
+``make fuzz`` runs more rounds (``FCBENCH_FUZZ_SERVER_ROUNDS``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+
+import pytest
+from fuzz_shapes import ANTHROPIC_BODY, CHAT_BODY, RAW_BODY, _raw_bytes
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from fcbench.cli import main
+from fcbench.registry import discover_tasks
+from fcbench.scoring import taxonomy
+from fcbench.store import read_results
+from fcbench.testing import EmulatedServer, ServerConfig
+
+ROUNDS = int(os.environ.get("FCBENCH_FUZZ_SERVER_ROUNDS", "2"))
+LIMIT = 4  # samples per task: 28 bodies a round
+KEYS = [f"{name}/{s.id}" for name, task in discover_tasks().items() for s in task.load("test")[:LIMIT]]
+TWEAKS = st.sampled_from(["plain", "surrogate-escaped"])
+BODIES = {  # provider -> what its server could send
+    "openai-compatible": st.one_of(st.builds(_raw_bytes, CHAT_BODY, TWEAKS), RAW_BODY),
+    "openai": st.one_of(st.builds(_raw_bytes, CHAT_BODY, TWEAKS), RAW_BODY),
+    "anthropic": st.one_of(st.builds(_raw_bytes, ANTHROPIC_BODY, TWEAKS), RAW_BODY),
+}
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("provider", sorted(BODIES))
+def test_any_body_from_a_server_is_recorded_and_categorised(tmp_path_factory, monkeypatch, provider):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-fuzz-key-0000")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-fuzz-key-0000")
+
+    @settings(max_examples=ROUNDS, deadline=None, database=None, derandomize=ROUNDS <= 2,
+              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+    @given(bodies=st.lists(BODIES[provider], min_size=len(KEYS), max_size=len(KEYS)))
+    def one_round(bodies):
+        check_round(tmp_path_factory.mktemp("fuzz-server") / "run", provider, bodies)
+
+    one_round()
+
+
+def check_round(run_dir, provider: str, bodies: list[bytes]) -> None:
+    config = ServerConfig(limit=LIMIT, raw_replies=dict(zip(KEYS, bodies)))
+    with EmulatedServer(config) as server:
+        url = server.base_url if provider == "anthropic" else server.base_url + "/v1"
+        code, _, err = cli("run", "--model", f"{provider}/emulated", "--base-url", url,
+                           "--limit", str(LIMIT), "--out", str(run_dir), "--quiet", "--retries", "0",
+                           "--rate-limit-retries", "0", "-M", "timeout=20")
+    assert code == 0, err
+    results = read_results(run_dir)
+    assert len(results) == len(KEYS), "a sample was lost"
+    for result in results.values():
+        if result.status == "infra_error":
+            assert result.output.infra_error.kind in ("bad_response", "connection"), result.output.infra_error
+        elif not result.passed:
+            assert result.failures and set(result.failures) <= set(taxonomy.ALL), result.failures
+    summary = json.loads((run_dir / "results.json").read_text())
+    assert summary["totals"]["scored"] + summary["totals"]["infra_errors"] == len(KEYS)
+    assert cli("report", str(run_dir), "--format", "markdown")[0] == 0
+    assert cli("show", str(run_dir), "--verdict", "all", "--limit", "40")[0] == 0
