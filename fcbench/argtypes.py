@@ -29,17 +29,21 @@ def _whole(text: str, expected: str) -> int:
         raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}") from None
 
 
+def _within(value: float, text: str, expected: str, low: float, high: float | None = None,
+            open_low: bool = False) -> None:
+    if value < low or (open_low and value == low) or (high is not None and value >= high):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
+
+
 def positive_int(text: str) -> int:
     value = _whole(text, "a positive integer")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    _within(value, text, "a positive integer", 1)
     return value
 
 
 def non_negative_int(text: str) -> int:
     value = _whole(text, "an integer >= 0")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    _within(value, text, "an integer >= 0", 0)
     return value
 
 
@@ -49,16 +53,14 @@ def integer(text: str) -> int:
 
 def non_negative_float(text: str) -> float:
     value = _number(text, "a number >= 0")
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    _within(value, text, "a number >= 0", 0)
     return value
 
 
 def probability(text: str) -> float:
     """A number strictly between 0 and 1 (a significance level)."""
     value = _number(text, "a number between 0 and 1")
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}")
+    _within(value, text, "a number between 0 and 1", 0, 1, open_low=True)
     return value
 
 

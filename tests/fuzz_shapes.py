@@ -79,9 +79,9 @@ DEEP = st.builds(lambda depth, leaf, kind: Big(lambda: nested(depth, leaf, kind)
                  st.sampled_from([31, 33, 64, 200, 990, 1500, 5000]), SCALAR, st.sampled_from(["list", "dict"]))
 HUGE = st.one_of(
     st.sampled_from([150_000, 250_000, 1_200_000]).map(lambda n: Big(lambda: "x" * n, f"string of {n:,}")),
-    st.sampled_from([20_000, 150_000]).map(lambda n: Big(lambda: list(range(n)), f"array of {n:,}")),
-    st.sampled_from([20_000, 120_000]).map(lambda n: Big(lambda: {f"k{i}": i for i in range(n)},
-                                                         f"object of {n:,} keys")))
+    st.sampled_from([20_000, 110_000]).map(lambda n: Big(lambda: list(range(n)), f"array of {n:,}")),
+    st.sampled_from([5_000, 20_000]).map(lambda n: Big(lambda: {f"k{i}": i for i in range(n)},
+                                                       f"object of {n:,} keys")))
 # Mostly ordinary JSON; the deep, huge and unprintable shapes often enough to meet every field.
 ANY = st.one_of(JSON, JSON, JSON, JSON, JSON, JSON, DEEP, HUGE, st.just(Big(lambda: 10**5000, "10**5000")))
 
@@ -138,21 +138,20 @@ RECORD = st.one_of(
     st.fixed_dictionaries({"output": st.one_of(MODEL_OUTPUT_FIELDS, ANY)}),
     st.fixed_dictionaries({"content": st.one_of(TEXT_ANSWER, ANY), "tool_calls": CALLS}))
 MESSAGE = st.fixed_dictionaries({"role": st.just("assistant")},
-                                optional={"content": st.one_of(st.none(), TEXT_ANSWER, ANY), "tool_calls": CALLS})
-CHAT_BODY = st.one_of(
-    st.fixed_dictionaries({"choices": st.lists(st.fixed_dictionaries(
-        {"message": st.one_of(MESSAGE, MESSAGE, ANY)}, optional={"finish_reason": ANY}), min_size=1, max_size=2)},
-        optional={"usage": st.one_of(ANY, st.fixed_dictionaries({"prompt_tokens": ANY, "completion_tokens": ANY}))}),
-    ANY)
+                                optional={"content": st.one_of(st.none(), TEXT_ANSWER, TEXT_ANSWER, ANY),
+                                          "tool_calls": st.one_of(CALLS, CALLS, st.lists(WIRE_CALL, max_size=3))})
+CHAT_COMPLETION = st.fixed_dictionaries({"choices": st.lists(st.fixed_dictionaries(
+    {"message": st.one_of(MESSAGE, MESSAGE, ANY)}, optional={"finish_reason": ANY}), min_size=1, max_size=2)},
+    optional={"usage": st.one_of(ANY, st.fixed_dictionaries({"prompt_tokens": ANY, "completion_tokens": ANY}))})
+CHAT_BODY = st.one_of(CHAT_COMPLETION, CHAT_COMPLETION, CHAT_COMPLETION, ANY)
 BLOCK = st.one_of(
     st.fixed_dictionaries({"type": st.just("text"), "text": st.one_of(TEXT_ANSWER, ANY)}),
     st.fixed_dictionaries({"type": st.just("tool_use"), "name": st.one_of(st.sampled_from(NAMES), ANY),
                            "input": st.one_of(ARGUMENTS, ANY)}, optional={"id": ANY}),
     ANY)
-ANTHROPIC_BODY = st.one_of(
-    st.fixed_dictionaries({"content": st.lists(BLOCK, max_size=4)},
-                          optional={"stop_reason": ANY, "usage": ANY}),
-    ANY)
+MESSAGES_ANSWER = st.fixed_dictionaries({"content": st.lists(BLOCK, max_size=4)},
+                                        optional={"stop_reason": ANY, "usage": ANY})
+ANTHROPIC_BODY = st.one_of(MESSAGES_ANSWER, MESSAGES_ANSWER, MESSAGES_ANSWER, ANY)
 BFCL_RESULT = st.one_of(TEXT_ANSWER, st.lists(st.one_of(
     st.dictionaries(st.sampled_from(NAMES), st.one_of(ARGUMENTS, ANY), min_size=1, max_size=2), TEXT_ANSWER, ANY),
     max_size=4), ANY)
