@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--concurrency", type=positive_int, default=None, help="requests in flight (default 8)")
     run.add_argument("--mode", choices=("native", "prompt"), default=None,
                      help="native: tools through the API (default); prompt: tools described in the prompt")
+    run.add_argument("--rules", choices=("fcbench", "bfcl"), default=None,
+                     help="scoring rules: fcbench's own (default) or BFCL's checker where a BFCL category applies "
+                          "(docs/bfcl-differences.md)")
     run.add_argument("--out", type=Path, help="run folder to create (default runs/<time>-<model>)")
     run.add_argument("--resume", type=Path, metavar="RUN_DIR",
                      help="continue a run: only missing samples and infrastructure failures run again")
@@ -99,7 +102,8 @@ def _resolve_run_config(args: argparse.Namespace):
                  "limit": fields.get("limit"), "tasks": ",".join(fields.get("tasks", {})),
                  "sampling": fields.get("sampling") or {}, "concurrency": manifest.get("concurrency"),
                  "suite": (manifest.get("suite") or {}).get("path"),
-                 "model_args": manifest.get("model_args") or {}, "judge": fields.get("judge")}
+                 "model_args": manifest.get("model_args") or {}, "judge": fields.get("judge"),
+                 "rules": fields.get("rules")}
     model = args.model or saved.get("model")
     if not isinstance(model, (str, type(None))):
         raise UsageError(f"{args.resume}/run.json: field model: expected a string")
@@ -120,6 +124,7 @@ def _resolve_run_config(args: argparse.Namespace):
             seed=args.seed if args.seed is not None else sampling.get("seed", 0)),
         model_args={**saved.get("model_args", {}), **dict(args.model_arg)},
         judge=args.judge or saved.get("judge"),
+        rules=args.rules or saved.get("rules") or "fcbench",
     )
     defaults = RetryPolicy()
     config.retry = RetryPolicy(

@@ -55,6 +55,7 @@ class RunScores:
     source: str
     model: str
     mode: str | None
+    rules: str
     split: str | None
     suite: str
     created: str | None
@@ -100,6 +101,7 @@ def load_scores(path: Path | str) -> RunScores:
                                                                             tuple(result.failures))
     run = RunScores(
         source=str(path), model=str(results.get("model") or "?"), mode=results.get("mode"),
+        rules=str(results.get("rules") or "fcbench"),
         split=results.get("split"), suite=(results.get("suite") or {}).get("name") or "fcbench-sim",
         created=results.get("created") or manifest.get("created"),
         fcbench_version=results.get("fcbench_version"), limit=results.get("limit", manifest.get("limit")),
@@ -263,6 +265,9 @@ def render_markdown(comp: Comparison, max_flips: int = 20) -> str:
                      f"{len(t.fail_to_pass)} | {t.method} |")
     if comp.a.mode != comp.b.mode:
         lines += ["", f"Note: the runs use different modes ({comp.a.mode} vs {comp.b.mode})."]
+    if comp.a.rules != comp.b.rules:
+        lines += ["", f"Note: the runs are scored under different rules ({comp.a.rules} vs {comp.b.rules}): "
+                      "the deltas measure the rules as much as the models."]
     for label, names in (("only in A", comp.only_a), ("only in B", comp.only_b)):
         if names:
             lines += ["", f"Sub-tasks {label} (not compared): {', '.join(names)}"]

@@ -67,8 +67,10 @@ def load_samples(path: Path, *, task: str | None = None,
     data = path.read_bytes()
     marker = _cache_marker(data, [sample_schema(), gold_schema])
     validate = marker is None or not marker.exists()
-    envelope = _validator(json.dumps(sample_schema(), sort_keys=True))
-    gold = _validator(json.dumps(gold_schema, sort_keys=True)) if gold_schema is not None else None
+    envelope = gold = None
+    if validate:  # a file that already passed (same bytes, same schemas) is not validated again
+        envelope = _validator(json.dumps(sample_schema(), sort_keys=True))
+        gold = _validator(json.dumps(gold_schema, sort_keys=True)) if gold_schema is not None else None
     samples: list[Sample] = []
     seen: set[str] = set()
     try:

@@ -24,10 +24,11 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from fcbench.parsing import extract_calls, looks_like_call
+from fcbench.parsing import ParsedCalls, extract_calls, looks_like_call
 from fcbench.parsing.shapes import ARGUMENT_KEYS, NAME_KEYS
 from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall, Usage
 
@@ -415,7 +416,7 @@ def text_of(value: Any) -> tuple[str | None, str | None]:
 
 
 def _fields(text: Any, tool_calls: Any, finish_reason: Any, usage: Any, latency_s: Any, malformed: Any,
-            raw: Any, infra_error: Any, attempts: Any) -> ModelOutput:
+            raw: Any, infra_error: Any, attempts: Any, calls_in_text: Any = False) -> ModelOutput:
     problems: list[str] = []
     text, problem = text_of(text)
     if problem:
@@ -431,7 +432,8 @@ def _fields(text: Any, tool_calls: Any, finish_reason: Any, usage: Any, latency_
     return ModelOutput(
         text=text, tool_calls=() if problems else calls, finish_reason=_optional_str(finish_reason),
         usage=_usage(usage), latency_s=_finite_nonneg(latency_s), malformed="; ".join(problems) or None,
-        raw=raw_plain, infra_error=_infra(infra_error), attempts=max(count_of(attempts), 1))
+        raw=raw_plain, infra_error=_infra(infra_error), attempts=max(count_of(attempts), 1),
+        calls_in_text=calls_in_text is True)
 
 
 def admit(output: ModelOutput) -> ModelOutput:
@@ -441,11 +443,11 @@ def admit(output: ModelOutput) -> ModelOutput:
     over the calls' arguments.
     """
     return _fields(output.text, output.tool_calls, output.finish_reason, output.usage, output.latency_s,
-                   output.malformed, output.raw, output.infra_error, output.attempts)
+                   output.malformed, output.raw, output.infra_error, output.attempts, output.calls_in_text)
 
 
 _RECORD_FIELDS = ("text", "tool_calls", "finish_reason", "usage", "latency_s", "malformed", "raw",
-                  "infra_error", "attempts")
+                  "infra_error", "attempts", "calls_in_text")
 
 
 def output_from_record(record: dict[str, Any]) -> ModelOutput:
@@ -461,12 +463,15 @@ def output_from_record(record: dict[str, Any]) -> ModelOutput:
 
 
 # ----------------------------------------------------------- the pipeline's
-def _parse_text(request: Request, output: ModelOutput) -> ModelOutput:
+def _parse_text(request: Request, output: ModelOutput, decode: Callable[[str], ParsedCalls],
+                read_native_text: bool) -> ModelOutput:
     """Read tool calls out of the text where the mode (or a server's fallback) put them there.
 
-    * prompt mode, call task: the text *is* the answer; parse it.
+    * prompt mode, call task (or an answer marked `calls_in_text`): the text *is*
+      the answer; parse it.
     * native mode, no structured calls, but the text carries call syntax
-      (vLLM returns the raw text in ``content`` when its parser fails): parse it.
+      (vLLM returns the raw text in ``content`` when its parser fails): parse it,
+      unless the rules say a native answer's text is never read (BFCL's FC decoder).
     * text task: a reply that is nothing but a call is a call (the model
       called a tool instead of answering).
     """
@@ -475,10 +480,10 @@ def _parse_text(request: Request, output: ModelOutput) -> ModelOutput:
     text = output.text or ""
     if not text.strip():
         return output
-    should_parse = (request.mode == "prompt" and request.expects == "calls") or looks_like_call(text)
-    if not should_parse:
+    text_answer = (request.mode == "prompt" and request.expects == "calls") or output.calls_in_text
+    if not text_answer and not (read_native_text and looks_like_call(text)):
         return output
-    parsed = extract_calls(text)
+    parsed = decode(text)
     if request.expects == "text" and parsed.malformed is not None:
         return output  # prose that merely resembles call syntax stays an answer
     calls, problem = admit_calls(parsed.calls)
@@ -487,6 +492,11 @@ def _parse_text(request: Request, output: ModelOutput) -> ModelOutput:
     return replace(output, tool_calls=calls, malformed=parsed.malformed)
 
 
-def read_answer(request: Request, output: ModelOutput) -> ModelOutput:
-    """The boundary: a backend's answer, typed and bounded, with the calls its text holds."""
-    return _parse_text(request, admit(output))
+def read_answer(request: Request, output: ModelOutput, decode: Callable[[str], ParsedCalls] = extract_calls,
+                read_native_text: bool = True) -> ModelOutput:
+    """The boundary: a backend's answer, typed and bounded, with the calls its text holds.
+
+    `decode` reads calls out of text (fcbench's `extract_calls` unless a rules
+    profile says otherwise); `read_native_text` whether a native answer's text is read.
+    """
+    return _parse_text(request, admit(output), decode, read_native_text)

@@ -16,6 +16,7 @@ from fcbench.intake import read_answer
 from fcbench.models.base import Model
 from fcbench.records import InfraFailure, ModelOutput, Request, Sample, SampleResult, Score
 from fcbench.retry import RetriesExhausted, RetryPolicy, with_retries
+from fcbench.scoring.profiles import FCBENCH, RulesProfile
 from fcbench.task import Task
 
 
@@ -25,16 +26,21 @@ def infra_result(sample: Sample, task: Task, error: InfraError, attempts: int, l
                         ModelOutput(infra_error=failure, attempts=attempts, latency_s=latency))
 
 
-def score_output(sample: Sample, task: Task, request: Request, output: ModelOutput) -> SampleResult:
-    """Admit, parse and score an answer the backend did give (see `fcbench.intake`)."""
+def score_output(sample: Sample, task: Task, request: Request, output: ModelOutput,
+                 rules: RulesProfile = FCBENCH) -> SampleResult:
+    """Admit, parse and score an answer the backend did give, under a rules profile.
+
+    The answer enters through `fcbench.intake.read_answer` (the one boundary), is read
+    with the profile's decoder, scored by the task, and the profile gives the verdict.
+    """
     if not isinstance(output, ModelOutput):  # a backend bug, not the model's answer
         error = InfraError("backend_error", f"backend returned {type(output).__name__}, not a ModelOutput")
         return infra_result(sample, task, error, 1, 0.0)
-    output = read_answer(request, output)
+    output = read_answer(request, output, rules.decoder(sample, task.name), rules.reads_native_text)
     if output.infra_error is not None:
         return SampleResult(sample.id, task.name, "infra_error", output)
     try:
-        score = task.score(sample, output)
+        score = rules.judge(sample, task.name, request, output, task.score(sample, output))
     except Exception as exc:  # a scorer bug: keep the output, exclude the sample, show it
         failure = InfraFailure("scorer_error", f"{type(exc).__name__}: {exc}", output.attempts)
         return SampleResult(sample.id, task.name, "infra_error", replace(output, infra_error=failure))
@@ -69,7 +75,8 @@ async def add_judgement(sample: Sample, task: Task, result: SampleResult, judge:
 
 
 async def run_sample(sample: Sample, task: Task, request: Request, model: Model,
-                     policy: RetryPolicy, judge: Model | None = None) -> SampleResult:
+                     policy: RetryPolicy, judge: Model | None = None,
+                     rules: RulesProfile = FCBENCH) -> SampleResult:
     start = time.perf_counter()
     try:
         output, attempts = await with_retries(lambda: model.generate(request), policy)
@@ -80,7 +87,7 @@ async def run_sample(sample: Sample, task: Task, request: Request, model: Model,
         return infra_result(sample, task, error, 1, time.perf_counter() - start)
     if not output.latency_s:
         output = replace(output, latency_s=time.perf_counter() - start)
-    result = score_output(sample, task, request, replace(output, attempts=attempts))
+    result = score_output(sample, task, request, replace(output, attempts=attempts), rules)
     if judge is not None:
         result = await add_judgement(sample, task, result, judge, policy)
     return result

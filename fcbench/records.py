@@ -203,6 +203,9 @@ class Request:
     reference_output: ModelOutput | None = None
     library: tuple[Tool, ...] = ()
     expects: Literal["calls", "text"] = "calls"
+    #: backends that send API-safe tool names (``calc_area`` for ``calc.area``) map the
+    #: model's calls back to the library's names; False keeps them as the model sent them
+    restore_names: bool = True
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,8 @@ class ModelOutput:
     `malformed` holds the parser's reason when the model produced something
     that looked like a call but could not be read; the raw text stays in `text`.
     `infra_error` is set (and nothing else matters) when no answer was obtained.
+    `calls_in_text` says the answer's calls are to be read from its text whatever
+    the request's mode (a replayed prompt-style answer).
     """
 
     text: str | None = None
@@ -240,13 +245,15 @@ class ModelOutput:
     raw: Any = None
     infra_error: InfraFailure | None = None
     attempts: int = 1
+    calls_in_text: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d = {"text": self.text, "tool_calls": [c.to_dict() for c in self.tool_calls],
              "finish_reason": self.finish_reason, "usage": self.usage.to_dict(),
              "latency_s": round(self.latency_s, 6), "malformed": self.malformed,
              "raw": self.raw, "attempts": self.attempts,
-             "infra_error": self.infra_error.to_dict() if self.infra_error else None}
+             "infra_error": self.infra_error.to_dict() if self.infra_error else None,
+             "calls_in_text": self.calls_in_text or None}
         return _drop_empty(d)
 
     @classmethod
@@ -266,7 +273,8 @@ class ModelOutput:
                    field_of(d, "malformed", "string", path, default=None, nullable=True),
                    d.get("raw"),
                    InfraFailure.from_dict(infra, f"{path}infra_error/") if infra is not None else None,
-                   field_of(d, "attempts", "integer", path, default=1))
+                   field_of(d, "attempts", "integer", path, default=1),
+                   field_of(d, "calls_in_text", "boolean", path, default=False))
 
 
 @dataclass(frozen=True)

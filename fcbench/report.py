@@ -85,6 +85,26 @@ def suite_label(results: dict[str, Any]) -> str:
     return label
 
 
+def rules_label(results: dict[str, Any]) -> str:
+    return str(results.get("rules") or "fcbench")
+
+
+def rules_note(results: dict[str, Any]) -> str | None:
+    """Which samples a partial rules profile judged, per sub-task (None when it judged all, or is fcbench)."""
+    if rules_label(results) == "fcbench":
+        return None
+    parts = []
+    for name, t in results["tasks"].items():
+        judged = t.get("rules_judged") or {}
+        own = judged.get(rules_label(results), 0)
+        if own != t.get("n", 0):
+            parts.append(f"{name} {own}/{t.get('n', 0)}")
+    if not parts:
+        return None
+    return (f"rules {rules_label(results)} judged only the samples with a BFCL equivalent: " + ", ".join(parts)
+            + "; the rest were scored with fcbench's rules")
+
+
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
@@ -105,24 +125,27 @@ MEAN_LABEL = "unweighted mean of sub-task scores"
 
 def render_markdown(results: dict[str, Any], show_mean: bool = False) -> str:
     rs = rows(results)
-    lines = [f"**{results.get('model')}** · mode {results.get('mode')} · "
+    lines = [f"**{results.get('model')}** · mode {results.get('mode')} · rules {rules_label(results)} · "
              f"suite {suite_label(results)} · split {results.get('split')}", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rs]
     if show_mean:
         lines.append(f"| *{MEAN_LABEL}* | | {pct(unweighted_mean(rs))} | | | |")
+    note = rules_note(results)
+    if note:
+        lines += ["", note]
     return "\n".join(lines) + "\n"
 
 
 def render_csv(results: dict[str, Any]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["model", "mode", "task", "n", "main_metric", "score", "ci_low", "ci_high", "ci_method",
-                     "metric", "value"])
+    writer.writerow(["model", "mode", "rules", "task", "n", "main_metric", "score", "ci_low", "ci_high",
+                     "ci_method", "metric", "value"])
     for name, t in results["tasks"].items():
         ci = t.get("ci") or ["", ""]
         for metric, value in t.get("metrics", {}).items():
-            writer.writerow([results.get("model"), results.get("mode"), name, t.get("n"),
+            writer.writerow([results.get("model"), results.get("mode"), rules_label(results), name, t.get("n"),
                              t.get("main_metric"), t.get("score"), ci[0], ci[1], t.get("ci_method") or "",
                              metric, value])
     return buf.getvalue()
@@ -132,8 +155,8 @@ def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: b
     """A rich Table (imported lazily: rich is only needed when printing)."""
     from rich.table import Table
 
-    title = (f"{results.get('model')} · {results.get('mode')} mode · suite {suite_label(results)} · "
-             f"{results.get('split')} split")
+    title = (f"{results.get('model')} · {results.get('mode')} mode · rules {rules_label(results)} · "
+             f"suite {suite_label(results)} · {results.get('split')} split")
     table = Table(title=title, title_justify="left")
     for header in HEADERS:
         table.add_column(header, justify="right" if header in ("n", HEADERS[2], "infra") else "left",
@@ -153,6 +176,9 @@ def render_table(results: dict[str, Any], manifest: dict[str, Any], show_mean: b
         caption.append(f"cost ≈ ${totals['cost_usd_estimate']:.2f} (indicative price table)")
     if lat:
         caption.append("latency " + " ".join(f"{q} {lat.get(q, 0):.3f}s" for q in ("p50", "p90", "p99")))
+    note = rules_note(results)
+    if note:
+        caption.append(note)
     table.caption = " · ".join(caption)
     return table
 

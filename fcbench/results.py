@@ -60,7 +60,8 @@ def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
     metrics = task.aggregate(scores) if scores else {}
     failures = Counter(f for r in scored for f in r.failures)
     ci, ci_method = main_score_interval(task, scores)
-    return {
+    judged_by = Counter(str(r.details["rules"]) for r in scored if r.details.get("rules"))
+    out = {
         "version": task.version,
         "n": len(scored),
         "n_infra_error": len(infra),
@@ -72,6 +73,9 @@ def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
         "metrics": {k: round(v, 6) for k, v in metrics.items()},
         "failures": dict(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
+    if judged_by:  # a rules profile that judges some samples only (--rules bfcl) says how many
+        out["rules_judged"] = dict(sorted(judged_by.items()))
+    return out
 
 
 def outcome_string(samples: Sequence[Any], latest: dict[str, SampleResult]) -> dict[str, str]:
@@ -109,6 +113,7 @@ def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
         "fcbench_version": __version__,
         "model": manifest.get("model"),
         "mode": manifest.get("mode"),
+        "rules": manifest.get("rules") or "fcbench",
         "split": manifest.get("split"),
         "suite": manifest.get("suite"),
         "limit": manifest.get("limit"),

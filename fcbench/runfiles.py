@@ -18,6 +18,12 @@ from fcbench.errors import UsageError
 from fcbench.records import RecordError, field_of, kind_of
 
 _MODES = ("native", "prompt")
+_RULES = ("fcbench", "bfcl")
+
+
+def _check_rules(name: str) -> None:
+    if name not in _RULES:
+        raise RecordError(f"rules: unknown rules profile {name!r} (known: {', '.join(_RULES)})")
 
 
 def read_json(path: Path) -> Any:
@@ -84,6 +90,7 @@ def check_manifest(data: Any, path: Path | str) -> dict[str, Any]:
         if mode not in _MODES:
             raise RecordError(f"mode: unknown mode {mode!r}")
         field_of(data, "split", "string", default="test")
+        _check_rules(field_of(data, "rules", "string", default="fcbench"))
         field_of(data, "status", "string", default=None, nullable=True)
         limit = field_of(data, "limit", "integer", default=None, nullable=True)
         if limit is not None and limit < 1:
@@ -103,6 +110,7 @@ def check_manifest(data: Any, path: Path | str) -> dict[str, Any]:
         _check_sampling(field_of(fields, "sampling", "object", "fingerprint_fields/", default={}),
                         "fingerprint_fields/sampling/")
         field_of(fields, "judge", "string", "fingerprint_fields/", default=None, nullable=True)
+        _check_rules(field_of(fields, "rules", "string", "fingerprint_fields/", default="fcbench"))
         for name, task in field_of(data, "tasks", "object", default={}).items():
             where = f"tasks/{name}/"
             field_of(task, "version", "string", where, default=None, nullable=True)
@@ -136,6 +144,7 @@ def check_task_results(t: Any, where: str) -> None:
     _numbers(field_of(t, "metrics", "object", where, default={}), f"{where}metrics/")
     _numbers(field_of(t, "failures", "object", where, default={}), f"{where}failures/", "integer")
     field_of(t, "checksum", "string", where, default=None, nullable=True)
+    _numbers(field_of(t, "rules_judged", "object", where, default={}), f"{where}rules_judged/", "integer")
     outcomes = field_of(t, "outcomes", "object", where, default=None, nullable=True)
     if outcomes is not None:
         field_of(outcomes, "ids_sha256", "string", f"{where}outcomes/", default=None, nullable=True)
@@ -154,6 +163,7 @@ def check_results(data: Any, path: Path | str) -> dict[str, Any]:
             raise RecordError(f"mode: unknown mode {mode!r}")
         for key in ("split", "created", "fingerprint", "fcbench_version"):
             field_of(data, key, "string", default=None, nullable=True)
+        _check_rules(field_of(data, "rules", "string", default="fcbench"))
         field_of(data, "limit", "integer", default=None, nullable=True)
         _check_suite(field_of(data, "suite", "object", default=None, nullable=True), "suite/")
         for name, t in tasks.items():

@@ -27,11 +27,13 @@ from fcbench.errors import UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
 from fcbench.pipeline import run_sample
-from fcbench.records import Mode, Sample, SampleResult
+from fcbench.records import Mode, Request, Sample, SampleResult
 from fcbench.registry import discover_tasks, select_tasks
 from fcbench.results import build_results, runtime_totals
 from fcbench.retry import RetryPolicy
 from fcbench.runfiles import load_suite_manifest
+from fcbench.scoring.profiles import DEFAULT as DEFAULT_RULES
+from fcbench.scoring.profiles import profile as rules_profile
 from fcbench.store import RunStore
 from fcbench.task import Task
 
@@ -49,6 +51,7 @@ class RunConfig:
     model_args: dict[str, Any] = field(default_factory=dict)
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     judge: str | None = None  # provider/model of an optional LLM judge
+    rules: str = DEFAULT_RULES  # rules profile (fcbench.scoring.profiles)
 
 
 @dataclass
@@ -92,7 +95,7 @@ def plan_tasks(config: RunConfig) -> list[TaskPlan]:
 
 
 def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, Any]:
-    return {
+    fields = {
         "model": config.model,
         "mode": config.mode,
         "split": config.split,
@@ -101,6 +104,9 @@ def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, An
         "judge": config.judge,
         "tasks": {p.task.name: {"version": p.task.version, "checksum": p.checksum} for p in plans},
     }
+    if config.rules != DEFAULT_RULES:  # absent means the default, so older runs keep their fingerprint
+        fields["rules"] = config.rules
+    return fields
 
 
 def fingerprint(fields: dict[str, Any]) -> str:
@@ -138,6 +144,7 @@ class Runner:
     def __init__(self, config: RunConfig, model: Model, run_dir: Path, *, resume: bool = False,
                  judge: Model | None = None):
         self.config = config
+        self.rules = rules_profile(config.rules)
         self.model = model
         self.judge = judge
         self.store = RunStore(run_dir)
@@ -159,6 +166,7 @@ class Runner:
             "backend": self.model.settings(),
             "model_args": redact(self.config.model_args),
             "mode": self.config.mode,
+            "rules": self.config.rules,
             "split": self.config.split,
             "limit": self.config.limit,
             "concurrency": self.config.concurrency,
@@ -191,6 +199,9 @@ class Runner:
             raise UsageError(f"{self.store.run_dir / 'samples.jsonl'}: {len(strangers)} result(s) for samples this run "
                              f"does not have (first: {r.sample_id!r} of task {r.task!r}); remove those lines")
         return manifest, done
+
+    def request_for(self, plan: TaskPlan, sample: Sample) -> Request:
+        return self.rules.adapt_request(plan.task.build_request(sample, self.config.mode), sample, plan.task)
 
     def pending(self, done: dict[str, SampleResult]) -> list[tuple[TaskPlan, Sample]]:
         out = []
@@ -232,8 +243,9 @@ class Runner:
 
         async def one(plan: TaskPlan, sample: Sample) -> None:
             async with semaphore:
-                request = plan.task.build_request(sample, self.config.mode)
-                result = await run_sample(sample, plan.task, request, self.model, self.config.retry, self.judge)
+                request = self.request_for(plan, sample)
+                result = await run_sample(sample, plan.task, request, self.model, self.config.retry, self.judge,
+                                          self.rules)
             self.store.append(result)
             if on_result is not None:
                 on_result(plan.task.name, result)
@@ -286,7 +298,7 @@ class Runner:
         """Backends such as in-process vLLM get the whole run as one batch."""
         from fcbench.pipeline import add_judgement, infra_result, score_output
 
-        requests = [plan.task.build_request(sample, self.config.mode) for plan, sample in todo]
+        requests = [self.request_for(plan, sample) for plan, sample in todo]
         started = time.perf_counter()
         try:
             outputs = await self.model.generate_batch(requests)
@@ -301,7 +313,7 @@ class Runner:
                     on_result(plan.task.name, result)
             return
         for (plan, sample), request, output in zip(todo, requests, outputs):
-            result = score_output(sample, plan.task, request, output)
+            result = score_output(sample, plan.task, request, output, self.rules)
             if self.judge is not None:
                 result = await add_judgement(sample, plan.task, result, self.judge, self.config.retry)
             self.store.append(result)

@@ -7,7 +7,8 @@
 Every result line is written with a single ``write`` and flushed at once, so a
 process killed with SIGKILL loses nothing it had recorded (the kernel holds
 the bytes); ``fsync`` runs every few lines or fraction of a second against
-power loss. On reopening, a torn last line (killed mid-write) is cut off, and
+power loss, on a background thread, so that a slow disk never stalls the
+requests in flight. On reopening, a torn last line (killed mid-write) is cut off, and
 when a sample appears twice the later line wins (an infrastructure failure
 later re-run successfully).
 
@@ -27,6 +28,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -168,16 +170,52 @@ def read_results(run_dir: Path) -> dict[str, SampleResult]:
     return latest
 
 
+class _Syncer:
+    """fsyncs a file on its own thread when asked (``os.fsync`` releases the GIL)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="fcbench-fsync", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            try:
+                os.fsync(self.fd)
+            except OSError:
+                pass  # the file is being closed; close() syncs once more itself
+            if self._stopping:
+                return
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wanted.set()
+        self._thread.join()
+
+
 class RunStore:
-    """Appends results to a run folder; see the module docstring for the guarantees."""
+    """Appends results to a run folder; see the module docstring for the guarantees.
+
+    The store also keeps the latest result per sample in memory (what it read on
+    reopening plus what it appended), so a run's results need not be read back.
+    """
 
     def __init__(self, run_dir: Path, *, fsync_every: int = 16, fsync_seconds: float = 0.5):
         self.run_dir = Path(run_dir)
         self.fsync_every = fsync_every
         self.fsync_seconds = fsync_seconds
         self._fh = None
+        self._syncer: _Syncer | None = None
         self._unsynced = 0
         self._last_sync = time.monotonic()
+        self._latest: dict[str, SampleResult] | None = None
 
     @property
     def manifest_path(self) -> Path:
@@ -188,6 +226,7 @@ class RunStore:
             raise UsageError(f"{self.run_dir}: run folder exists and is not empty (use --resume to continue it)")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.manifest_path, manifest)
+        self._latest = {}
 
     def load_manifest(self) -> dict[str, Any]:
         if not self.run_dir.is_dir():
@@ -201,8 +240,11 @@ class RunStore:
 
     def open_for_append(self) -> None:
         path = self.run_dir / SAMPLES
+        if self._latest is None:
+            self._latest = read_results(self.run_dir)  # checks every line before anything is changed
         self._truncate_torn_tail(path)
         self._fh = path.open("ab")
+        self._syncer = _Syncer(self._fh.fileno())
 
     @staticmethod
     def _truncate_torn_tail(path: Path) -> None:
@@ -218,25 +260,38 @@ class RunStore:
         assert self._fh is not None, "open_for_append first"
         self._fh.write(encode_line(result.to_dict()))
         self._fh.flush()
+        if self._latest is not None:
+            self._latest[result.sample_id] = result
         self._unsynced += 1
         now = time.monotonic()
         if self._unsynced >= self.fsync_every or now - self._last_sync >= self.fsync_seconds:
-            self.sync()
+            self._unsynced = 0
+            self._last_sync = now
+            if self._syncer is not None:
+                self._syncer.request()
 
     def sync(self) -> None:
-        if self._fh is not None and self._unsynced:
+        """fsync now, on this thread."""
+        if self._fh is not None:
             os.fsync(self._fh.fileno())
             self._unsynced = 0
             self._last_sync = time.monotonic()
 
     def close(self) -> None:
         if self._fh is not None:
+            if self._syncer is not None:
+                self._syncer.stop()
+                self._syncer = None
             self.sync()
             self._fh.close()
             self._fh = None
 
     def results(self) -> dict[str, SampleResult]:
-        return read_results(self.run_dir)
+        """The latest result per sample: from memory once the store has read or written the
+        folder, else read (strictly) from ``samples.jsonl``."""
+        if self._latest is None:
+            self._latest = read_results(self.run_dir)
+        return dict(self._latest)
 
     def write_results(self, results: dict[str, Any]) -> None:
         write_json_atomic(self.run_dir / RESULTS, results)

@@ -20,15 +20,11 @@ from pathlib import Path
 from typing import Any, Awaitable, Callable, ClassVar, Literal, Sequence
 
 from fcbench.dataset import load_samples
+from fcbench.parsing import CALL_FORMAT
 from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
 
 Expects = Literal["calls", "text"]
 
-CALL_FORMAT = (
-    "Answer with only a JSON list of calls and nothing else, in this form:\n"
-    '[{"name": "function_name", "arguments": {"param": value}}]\n'
-    "Use [] when no call should be made."
-)
 
 
 class Task:

@@ -165,7 +165,12 @@ def _raw_bytes(body: object, tweak: str) -> bytes:
         return ('{"choices": [{"message": {"content": null, "tool_calls": ' + nested_text(3000) + "}}]}").encode()
     if tweak == "surrogate-escaped":
         return json.dumps(body, allow_nan=True).encode("ascii")  # \ud83d stays an escape, as servers send it
-    data = text.encode("utf-8", errors="surrogatepass")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: a server writes it as an escape (or sends bad bytes below)
+        data = json.dumps(body, allow_nan=True).encode("ascii")
+    if tweak == "invalid-utf8":
+        return text.encode("utf-8", errors="surrogatepass") + b"\xff"
     if tweak == "truncated":
         return data[: len(data) // 2]
     if tweak == "latin1":
@@ -174,7 +179,8 @@ def _raw_bytes(body: object, tweak: str) -> bytes:
 
 
 RAW_BODY = st.one_of(
-    st.builds(_raw_bytes, CHAT_BODY, st.sampled_from(["plain", "surrogate-escaped", "truncated", "latin1"])),
+    st.builds(_raw_bytes, CHAT_BODY, st.sampled_from(["plain", "surrogate-escaped", "truncated", "latin1",
+                                                      "invalid-utf8"])),
     st.sampled_from([("{" + '"choices": [{"message": {"content": ' + nested_text(4000) + "}}]}").encode(),
                      b"", b"null", b"<html>502</html>", nested_text(10_000).encode()]))
 

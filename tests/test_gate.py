@@ -160,7 +160,7 @@ def draw(rng: random.Random, rates: list[float]) -> str:
 
 
 def as_run(patterns: dict[str, str]) -> RunScores:
-    run = RunScores("sim", "sim", "native", "test", "sim", None, None, None)
+    run = RunScores("sim", "sim", "native", "fcbench", "test", "sim", None, None, None)
     for name, pattern in patterns.items():
         by_id = {f"{name}-{i}": (m == "1", ()) for i, m in enumerate(pattern)}
         passed = pattern.count("1")

@@ -58,12 +58,15 @@ def test_types_become_json_schema(suite):
     assert "type" not in props["tag"]                                                          # any
     java = load(suite, "parameter_value")["simple_java_0"]["tools"][0]["parameters"]["properties"]
     assert java["list"]["type"] == "string" and "ArrayList" in java["list"]["description"]
+    assert java["list"]["x-bfcl-type"] == "ArrayList" and java["list"]["x-bfcl-language"] == "java"
 
 
 def test_gold_keeps_accepted_values_and_settles_quirks(suite):
     pv = load(suite, "parameter_value")
     assert pv["simple_0"]["gold"]["calls"][0]["arguments"] == {"base": [10], "height": [5.0], "unit": ["units", ""]}
-    assert pv["simple_1"]["gold"]["calls"][0]["arguments"]["tag"] == [""]          # ["", None]: only omission
+    # ["", None]: omission or an explicit null, as in BFCL (null's type differs from the schema's,
+    # and BFCL matches a gold value of another type as it is)
+    assert pv["simple_1"]["gold"]["calls"][0]["arguments"]["tag"] == ["", None]
     par = load(suite, "parallel")["parallel_multiple_0"]["gold"]["calls"]
     assert par[1]["arguments"]["currency"] == [""]                                  # not in the schema, omittable
     assert pv["multiple_1"]["tools"][1]["name"] == "finance.stock_price"            # dots kept
@@ -75,8 +78,11 @@ def test_multiple_gives_two_ids(suite):
     assert nd["irrelevance_1"]["gold"] == {"names": []}
     assert nd["live_irrelevance_0-0-0"]["tools"] == []
     assert nd["live_irrelevance_0-0-0"]["messages"][0]["role"] == "system"
-    assert nd["irrelevance_0"]["metadata"] == {"source": "bfcl", "category": "irrelevance", "split": "test",
-                                               "source_id": "irrelevance_0", "language": "python"}
+    meta = nd["irrelevance_0"]["metadata"]
+    bfcl = meta.pop("bfcl")  # the item as BFCL has it, for --rules bfcl
+    assert meta == {"source": "bfcl", "category": "irrelevance", "split": "test",
+                    "source_id": "irrelevance_0", "language": "python"}
+    assert bfcl["category"] == "irrelevance" and bfcl["ground_truth"] == [] and bfcl["functions"]
 
 
 @pytest.mark.parametrize("mode", ["native", "prompt"])

@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import REPO, run_cli, write_jsonl
 
+from fcbench.intake import read_answer
 from fcbench.models.replay import ReplayModel, bfcl_output, undo_underscores
 from fcbench.records import ModelOutput, Request, Sample, Tool, ToolCall
 from fcbench.registry import discover_tasks
@@ -31,7 +32,9 @@ DOC = REPO / "docs" / "bfcl-differences.md"
     (42, [], [], True, "neither text nor a list"),
 ])
 def test_bfcl_result_shapes(result, names, args, malformed, why):
-    out = bfcl_output(result)
+    # Text is read by the pipeline's decoder whatever the run's mode (here: native).
+    request = Request("x", "parameter_value", "native", ())
+    out = read_answer(request, bfcl_output(result))
     assert [c.name for c in out.tool_calls] == names, why
     assert [c.arguments for c in out.tool_calls] == args, why
     assert (out.malformed is not None) == malformed, why

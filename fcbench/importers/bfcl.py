@@ -143,10 +143,12 @@ def messages_of(item: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def gold_calls_of(answer: dict[str, Any], tools: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The ground truth as fcbench gold calls. Two BFCL data quirks are settled the way
-    BFCL's own checker settles them: ``None`` next to ``""`` can never pass BFCL's type
-    check, so only omission is kept; an omittable gold parameter that the schema lacks
-    can only be omitted (``[""]``). A required one makes the item unanswerable: skipped."""
+    """The ground truth as fcbench gold calls; accepted values as BFCL lists them (``None``
+    next to ``""`` included: BFCL accepts an explicit null there, through its rule that a
+    gold value of another type than the schema's is matched as is). One BFCL data quirk is
+    settled the way BFCL's own checker settles it: an omittable gold parameter that the
+    schema lacks can only be omitted (``[""]``). A required one makes the item
+    unanswerable: skipped."""
     library = {t["name"]: t for t in tools}
     truth = answer.get("ground_truth")
     if not isinstance(truth, list) or not truth:
@@ -167,8 +169,6 @@ def gold_calls_of(answer: dict[str, Any], tools: list[dict[str, Any]]) -> list[d
             if not values:
                 raise Skip("empty accepted-values list")
             omittable = any(isinstance(v, str) and v == "" for v in values)
-            if omittable:
-                values = [v for v in values if v is not None]
             if key not in props:
                 if not omittable:
                     raise Skip("gold parameter missing from the function schema (no answer can pass)")
@@ -188,7 +188,10 @@ def samples_for(item: dict[str, Any], answer: dict[str, Any] | None, category: s
     irrelevance = tasks == ("name_detection",)
     tools = [] if irrelevance and not item.get("function") else tools_of(item, language)
     messages = messages_of(item)
-    metadata_ = {"source_id": sid, "language": language}
+    # The item as BFCL has it, for `--rules bfcl` (its checker reads BFCL's own types and ground truth).
+    bfcl = {"category": category, "functions": item.get("function") or [],
+            "ground_truth": (answer or {}).get("ground_truth") or []}
+    metadata_ = {"source_id": sid, "language": language, "bfcl": bfcl}
 
     def sample(task: str, gold: dict[str, Any], suffix: str = "") -> dict[str, Any]:
         return {"id": sid + suffix, "task": task, "messages": messages, "tools": tools,

@@ -138,7 +138,9 @@ def bfcl_schema(node: Any, language: str = "python") -> Any:
     Python: ``dict``->object, ``float``->number, ``tuple``->array, ``any``->no type.
     Java/JavaScript: as BFCL prepares its FC prompts, every parameter below the
     top-level object is a string holding the value in the language's syntax;
-    the declared type moves into the description.
+    the declared type moves into the description, and into ``x-bfcl-type`` (with
+    ``x-bfcl-items`` for a typed list) so that scorers can read the string back
+    as the value it spells (`fcbench.scoring.language_values`).
     """
     if not isinstance(node, dict):
         return node
@@ -151,6 +153,11 @@ def bfcl_schema(node: Any, language: str = "python") -> Any:
         out["type"] = "string"
         out["description"] = (f"{node.get('description', '')} This is a {language.capitalize()} "
                               f"{raw or 'any'} value, written as a string.").strip()
+        out["x-bfcl-language"] = language
+        out["x-bfcl-type"] = str(raw or "any")
+        items = node.get("items")
+        if isinstance(items, dict) and isinstance(items.get("type"), str):
+            out["x-bfcl-items"] = items["type"]
         return out
     t = json_type(raw) if isinstance(raw, str) else None
     out.pop("type", None)

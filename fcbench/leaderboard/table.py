@@ -1,4 +1,4 @@
-"""From results.json files to leaderboard tables (one per suite, split, mode and data version).
+"""From results.json files to leaderboard tables (one per suite, split, mode, rules and data version).
 
 Only ``results.json`` is read, so a published table can be rebuilt from the files
 it lists. Runs over different suites, splits, modes or data (task versions, data
@@ -34,6 +34,7 @@ class Entry:
     source: Path
     model: str
     mode: str
+    rules: str
     split: str
     suite: str
     date: str
@@ -47,19 +48,21 @@ class Board:
     suite: str
     split: str
     mode: str
+    rules: str
     data_version: str
     tasks: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
-        raw = f"{self.suite}-{self.split}-{self.mode}-{self.data_version[:8]}"
+        rules = "" if self.rules == "fcbench" else f"-{self.rules}"
+        raw = f"{self.suite}-{self.split}-{self.mode}{rules}-{self.data_version[:8]}"
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", raw)
 
     @property
     def title(self) -> str:
         return (f"fcbench leaderboard · suite {self.suite} · {self.split} split · {self.mode} mode · "
-                f"data {self.data_version}")
+                f"rules {self.rules} · data {self.data_version}")
 
 
 def data_version(results: dict[str, Any]) -> str:
@@ -108,6 +111,7 @@ def load_entry(path: Path) -> Entry:
     _fill_checksums_from_manifest(results, file.parent / MANIFEST)
     suite = (results.get("suite") or {}).get("name") or "fcbench-sim"
     return Entry(source=file, model=str(results.get("model") or "?"), mode=str(results.get("mode") or "?"),
+                 rules=str(results.get("rules") or "fcbench"),
                  split=str(results.get("split") or "?"), suite=suite,
                  date=str(results.get("created") or "")[:10] or "unknown",
                  fcbench_version=str(results.get("fcbench_version") or "?"),
@@ -116,10 +120,10 @@ def load_entry(path: Path) -> Entry:
 
 
 def group_entries(entries: list[Entry]) -> list[Board]:
-    """One board per (suite, split, mode, data version); rows sorted by model, then date."""
-    boards: dict[tuple[str, str, str, str], Board] = {}
+    """One board per (suite, split, mode, rules, data version); rows sorted by model, then date."""
+    boards: dict[tuple[str, str, str, str, str], Board] = {}
     for entry in entries:
-        key = (entry.suite, entry.split, entry.mode, entry.data_version)
+        key = (entry.suite, entry.split, entry.mode, entry.rules, entry.data_version)
         board = boards.setdefault(key, Board(*key))
         board.entries.append(entry)
         board.tasks += [t for t in entry.cells if t not in board.tasks]

@@ -17,8 +17,9 @@ class ApiChatModel(Model):
     """A backend that sends tools to an HTTP API: names go out API-safe and come back as they were."""
 
     async def generate(self, request: Request) -> ModelOutput:
-        request, back = api_safe_names(request)
-        return restore_names(await self._generate(request), back)
+        safe_request, back = api_safe_names(request)
+        output = await self._generate(safe_request)
+        return restore_names(output, back) if request.restore_names else output
 
     async def _generate(self, request: Request) -> ModelOutput:
         raise NotImplementedError

@@ -11,11 +11,13 @@ one line (the sample id) per request, written before answering.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import InfraError
 from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.chat_format import api_safe_names
 from fcbench.models.options import number_option
 from fcbench.records import ModelOutput, Request
 
@@ -39,6 +41,12 @@ class OracleModel(Model):
         if request.reference_output is None:
             raise InfraError("no_reference", f"task {request.task} gives no reference output",
                              retryable=False)
+        if not request.restore_names and request.reference_output.tool_calls:
+            # Names as an API would have shown them to a perfect model (calc_area for calc.area).
+            _, back = api_safe_names(request)
+            sent = {old: new for new, old in back.items()}
+            calls = tuple(replace(c, name=sent.get(c.name, c.name)) for c in request.reference_output.tool_calls)
+            return replace(request.reference_output, tool_calls=calls)
         return request.reference_output
 
     def settings(self) -> dict:

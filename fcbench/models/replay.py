@@ -8,11 +8,12 @@ lines (JSON Lines), one per sample:
   each call ``{"name", "arguments"}`` with arguments an object or a JSON string, or
   OpenAI's wire form ``{"type": "function", "function": {"name", "arguments"}}``;
 * a BFCL result line: ``{"id": ..., "result": ...}`` where ``result`` is the
-  model's text (Python-style calls such as ``[calc.area(base=10)]``, read with
-  `fcbench.parsing.extract_calls`) or a list of ``{name: {args}}`` /
+  model's text (Python-style calls such as ``[calc.area(base=10)]``, read by the
+  rules profile's decoder whatever the run's mode) or a list of ``{name: {args}}`` /
   ``{name: "<JSON args>"}`` dicts (BFCL's FC decoding). BFCL's FC handlers send
-  ``calc_area`` for a function named ``calc.area``; such a name is mapped back
-  when exactly one function of the sample's library matches it.
+  ``calc_area`` for a function named ``calc.area``; in such a list the name is
+  mapped back when exactly one function of the sample's library matches it (not
+  under ``--rules bfcl``, which compares names as sent; never for text).
 
 PATH may also be a folder: every ``*.json`` / ``*.jsonl`` file below it is read
 (BFCL writes one result file per category).
@@ -29,6 +30,7 @@ second lens, e.g. ``multiple_0#names``) falls back to the record of ``X``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +48,14 @@ def _is_bfcl(record: dict[str, Any]) -> bool:
 
 
 def bfcl_output(result: Any) -> ModelOutput:
-    """A BFCL ``result`` value as a ModelOutput (never raises on odd shapes: they are malformed)."""
+    """A BFCL ``result`` value as a ModelOutput (never raises on odd shapes: they are malformed).
+
+    Text (a prompting model's answer) is left as text, marked `calls_in_text`: the
+    rules profile's decoder reads it, once, in the pipeline. A list is an FC model's
+    calls; the list itself stays in `raw`, for BFCL's own decoder under ``--rules bfcl``.
+    """
     if isinstance(result, str):
-        parsed = extract_calls(result)
-        return ModelOutput(text=result, tool_calls=parsed.calls, malformed=parsed.malformed,
-                           finish_reason="tool_calls" if parsed.calls else "stop")
+        return ModelOutput(text=result, calls_in_text=True)
     if not isinstance(result, list):
         return ModelOutput(malformed="BFCL result is neither text nor a list of calls", raw=result)
     calls: list[ToolCall] = []
@@ -146,8 +151,7 @@ def undo_underscores(output: ModelOutput, library_names: set[str]) -> ModelOutpu
         calls.append(call)
     if not changed:
         return output
-    return ModelOutput(output.text, tuple(calls), output.finish_reason, output.usage, output.latency_s,
-                       output.malformed, output.raw, output.infra_error, output.attempts)
+    return replace(output, tool_calls=tuple(calls))
 
 
 class ReplayModel(Model):
@@ -167,7 +171,8 @@ class ReplayModel(Model):
         if output is None:
             raise InfraError("missing_output", f"no recorded output for {request.sample_id}",
                              retryable=False)
-        if key in self.bfcl_ids:
+        if key in self.bfcl_ids and request.restore_names and not output.calls_in_text:
+            # BFCL's FC handlers sent `calc_area` for `calc.area`; its prompt handlers never rename.
             output = undo_underscores(output, {t.name for t in request.library})
         return output
 

@@ -11,6 +11,9 @@ Order of attempts (the first that recognises its syntax decides):
 6. an answer that *opens* like a call (``{``, ``[{``, ``[]``-ish, ``name(``) but
    could not be read is malformed; anything else is a text answer.
 
+An answer that opens like a call and never closes its bracket is malformed at once
+(step 1b), whatever complete JSON sits inside the unfinished call.
+
 Reasoning blocks (``<think>...</think>``) and end-of-turn tokens are removed
 first, so drafts inside the reasoning are never taken for the answer.
 """
@@ -187,6 +190,47 @@ def _read_pythonic_lines(text: str) -> ParsedCalls | None:
     return ParsedCalls(tuple(calls), None, PYTHONIC) if calls else None
 
 
+_BRACKETS = {"(": ")", "[": "]", "{": "}"}
+
+
+def unclosed(text: str) -> bool:
+    """Does `text` open a bracket it never closes (string literals skipped)?
+
+    ``[f(a={"name": "x"}, b=1`` opens a call and stops: whatever complete JSON
+    sits inside it, the call itself was never finished.
+    """
+    stack: list[str] = []
+    quote = None
+    escaped = False
+    for ch in text:
+        if quote is not None:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = None
+            continue
+        if ch in "\"'":
+            quote = ch
+        elif ch in _BRACKETS:
+            stack.append(_BRACKETS[ch])
+        elif ch in ")]}":
+            if not stack or stack.pop() != ch:
+                return False  # unbalanced the other way: not an unfinished call
+            if not stack:
+                return False  # the opening bracket closed: what follows is another matter
+    return bool(stack) or quote is not None
+
+
+def _unfinished_call(text: str) -> ParsedCalls | None:
+    """An answer that opens like a call and never closes it is malformed, whatever it holds."""
+    if (OPENING.match(text) or _JSON_OPENING.match(text)) and unclosed(text):
+        fmt = JSON if _JSON_OPENING.match(text) else PYTHONIC
+        return _broken("a call is opened and never closed", fmt)
+    return None
+
+
 def _opening_attempt(text: str) -> ParsedCalls | None:
     """An answer that starts like a call but was not readable by any reader."""
     if _JSON_OPENING.match(text):
@@ -203,7 +247,7 @@ def _extract(text: str | None) -> ParsedCalls:
     if not text:
         return TEXT_ANSWER
     steps: tuple[Callable[[], ParsedCalls | None], ...] = (
-        lambda: _read_piece(text, strict=True), lambda: _read_markers(text),
+        lambda: _read_piece(text, strict=True), lambda: _unfinished_call(text), lambda: _read_markers(text),
         lambda: _read_fences(text), lambda: _read_embedded_json(text),
         lambda: _read_pythonic_lines(text), lambda: _opening_attempt(text))
     for step in steps:

@@ -3,15 +3,25 @@
 Read with `ast.parse` and `ast.literal_eval` on each argument node: nothing
 is ever evaluated. Dotted names (``math.sqrt``, Llama's ``brave_search.call``)
 are accepted as function names. Positional arguments, ``**kwargs`` and
-values that are not literals make the output malformed. JSON spellings of
-constants (``true``, ``false``, ``null``) are accepted as a courtesy because
-models mix the two syntaxes.
+values that are not literals make the output malformed. Three courtesies,
+each a row of ``docs/bfcl-differences.md``:
+
+* JSON spellings of constants (``true``, ``false``, ``null``) read as those
+  constants, because models mix the two syntaxes (BFCL reads them as the
+  strings ``"true"``...);
+* any other bare name (``f(ctx=ctxVar)``) reads as that name, a string, as
+  BFCL reads it: the data uses such names for variables the caller holds;
+* a parameter named after a Python keyword (``f(from="Oslo")``) is read,
+  although Python's grammar refuses it (BFCL's Python decoder fails there).
 """
 
 from __future__ import annotations
 
 import ast
+import io
+import keyword
 import re
+import tokenize
 from typing import Any
 
 from fcbench.parsing.shapes import CallShapeError
@@ -22,11 +32,16 @@ OPENING = re.compile(r"\[?\s*[A-Za-z_][\w.]*\(")
 _JSON_CONSTANTS = {"true": True, "false": False, "null": None}
 
 
-class _JsonConstants(ast.NodeTransformer):
+#: stands in for a parameter named after a Python keyword while the text is parsed
+_KEYWORD_ARG = "__fcbench_keyword_{}__"
+
+
+class _BareNames(ast.NodeTransformer):
+    """``true``/``false``/``null`` as JSON constants, any other bare name as its own text."""
+
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if node.id in _JSON_CONSTANTS:
-            return ast.copy_location(ast.Constant(_JSON_CONSTANTS[node.id]), node)
-        return node
+        value = _JSON_CONSTANTS[node.id] if node.id in _JSON_CONSTANTS else node.id
+        return ast.copy_location(ast.Constant(value), node)
 
 
 def _to_json_value(value: Any) -> Any:
@@ -50,7 +65,7 @@ def _literal(node: ast.expr) -> Any:
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         pass
     try:
-        return ast.literal_eval(_JsonConstants().visit(node))
+        return ast.literal_eval(_BareNames().visit(node))
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         raise CallShapeError("argument value is not a literal") from None
 
@@ -71,11 +86,39 @@ def _call(node: ast.Call) -> ToolCall:
     if node.args:
         raise CallShapeError(f"positional arguments in call to {name}")
     arguments: dict[str, Any] = {}
-    for keyword in node.keywords:
-        if keyword.arg is None:
+    for kw in node.keywords:
+        if kw.arg is None:
             raise CallShapeError(f"**kwargs in call to {name}")
-        arguments[keyword.arg] = _to_json_value(_literal(keyword.value))
+        arg = kw.arg
+        if arg.startswith("__fcbench_keyword_") and arg.endswith("__"):
+            arg = arg[len("__fcbench_keyword_"):-2]
+        arguments[arg] = _to_json_value(_literal(kw.value))
     return ToolCall(name, arguments)
+
+
+def _rename_keyword_arguments(source: str) -> str | None:
+    """`source` with every ``<python keyword>=`` argument renamed so that Python parses it,
+    or None when there is none (or the text does not tokenize)."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    lines = source.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    edits = []
+    for i, tok in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        if (tok.type == tokenize.NAME and keyword.iskeyword(tok.string) and nxt.type == tokenize.OP
+                and nxt.string == "=" and i > 0 and tokens[i - 1].string in ("(", ",")):
+            start = offsets[tok.start[0] - 1] + tok.start[1]
+            edits.append((start, start + len(tok.string), _KEYWORD_ARG.format(tok.string)))
+    if not edits:
+        return None
+    for start, end, text in reversed(edits):
+        source = source[:start] + text + source[end:]
+    return source
 
 
 def parse_pythonic(source: str) -> list[ToolCall] | None:
@@ -90,7 +133,13 @@ def parse_pythonic(source: str) -> list[ToolCall] | None:
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return None
+        renamed = _rename_keyword_arguments(source)
+        if renamed is None:
+            return None
+        try:
+            tree = ast.parse(renamed, mode="eval")
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            return None
     body = tree.body
     if isinstance(body, ast.Call):
         return [_call(body)]

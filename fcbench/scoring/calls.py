@@ -1,7 +1,7 @@
 """Checking one predicted call against one gold call, and pairing call lists.
 
 A gold call is ``{"name": str, "arguments": {param: [accepted values]}, "label": str?}``
-(see the brief's gold formats); the value rules are in `values` and README.md.
+(the gold format of tasks/README.md); the value rules are in `values` and README.md.
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from fcbench.records import Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
+from fcbench.scoring.language_values import render as render_language_value
 from fcbench.scoring.matching import optimal_matching
 from fcbench.scoring.references import parse_reference
+from fcbench.scoring.schema_check import validator_for
 from fcbench.scoring.values import OMIT, canonical_value, value_failure
 
 
@@ -27,8 +28,10 @@ class CallCheck:
     value is accepted; fp = predicted arguments that are not; fn = gold
     parameters that must be given (no ``""`` alternative) and were not matched.
     A gold parameter that may be omitted and was omitted counts nowhere.
-    `schema_valid` is the jsonschema verdict on the predicted arguments
-    (references are exempt from it, since their value is only known at run time).
+    `schema_valid` is the JSON Schema verdict on the predicted arguments
+    (references are exempt from it, since their value is only known at run time);
+    None when the check failed before it mattered (a wrong function name or value):
+    `schema_valid` the function gives it on demand.
     """
 
     ok: bool
@@ -37,7 +40,7 @@ class CallCheck:
     arg_fp: int
     arg_fn: int
     detail: str
-    schema_valid: bool = True
+    schema_valid: bool | None = True
 
     @property
     def agreement(self) -> float:
@@ -50,12 +53,23 @@ def gold_name(gold: Any) -> str:
     return str(gold.get("name", "")) if isinstance(gold, dict) else ""
 
 
+_GOLD_ARGUMENTS: dict[int, tuple[Any, dict[str, list]]] = {}
+
+
 def gold_arguments(gold: Any) -> dict[str, list]:
-    """The gold's parameter -> accepted-values lists (a bare value is read as a one-item list)."""
+    """The gold's parameter -> accepted-values lists (a bare value is read as a one-item list).
+
+    Built once per gold call object (gold is static for a run; the object is kept with its id).
+    """
+    cached = _GOLD_ARGUMENTS.get(id(gold))
+    if cached is not None and cached[0] is gold:
+        return cached[1]
     args = gold.get("arguments") if isinstance(gold, dict) else None
-    if not isinstance(args, dict):
-        return {}
-    return {str(k): (list(v) if isinstance(v, (list, tuple)) else [v]) for k, v in args.items()}
+    out = {} if not isinstance(args, dict) else {
+        str(k): (list(v) if isinstance(v, (list, tuple)) else [v]) for k, v in args.items()}
+    if isinstance(gold, dict):
+        _GOLD_ARGUMENTS[id(gold)] = (gold, out)
+    return out
 
 
 def is_optional(accepted: Sequence[Any]) -> bool:
@@ -99,7 +113,7 @@ def check_call(pred: ToolCall, gold: dict, tool: Tool | None, *,
         hallucinated = known_names is not None and pred.name not in known_names
         category = tx.HALLUCINATED_FUNCTION if hallucinated else tx.WRONG_FUNCTION
         return CallCheck(False, (category,), 0, len(args), required_gold_params(gold),
-                         f"called {pred.name!r}, expected {want!r}", True)
+                         f"called {pred.name!r}, expected {want!r}", None)
 
     props, required = _properties(tool), _required(tool)
     failures: list[str] = []
@@ -129,11 +143,13 @@ def check_call(pred: ToolCall, gold: dict, tool: Tool | None, *,
         failures.append(tx.MISSING_REQUIRED_ARG if is_required else tx.MISSING_OPTIONAL_ARG)
         notes.append(f"missing {key}")
         fn += 1
-    schema_ok = schema_valid(args, tool) if isinstance(pred.arguments, dict) else False
-    if not schema_ok and not failures and schema_valid(canonical_call(gold, tool).arguments, tool):
-        # Only when the gold itself satisfies the schema: a generator slip must not fail models.
-        failures.append(tx.SCHEMA_INVALID)
-        notes.append("arguments violate the JSON Schema")
+    schema_ok: bool | None = None  # only judged when it can change the verdict
+    if not failures:
+        schema_ok = schema_valid(args, tool) if isinstance(pred.arguments, dict) else False
+        if not schema_ok and schema_valid(canonical_call(gold, tool).arguments, tool):
+            # Only when the gold itself satisfies the schema: a generator slip must not fail models.
+            failures.append(tx.SCHEMA_INVALID)
+            notes.append("arguments violate the JSON Schema")
     return CallCheck(not failures, tx.ordered(failures), tp, fp, fn, "; ".join(notes), schema_ok)
 
 
@@ -146,46 +162,25 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 # ------------------------------------------------------------ JSON Schema
-@lru_cache(maxsize=256)
-def _validator(schema_json: str):
-    import jsonschema
-
-    schema = json.loads(schema_json)
-    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
 def schema_valid(arguments: Any, tool: Tool | None) -> bool:
     """Do `arguments` satisfy the tool's parameter schema? Reference values are exempt.
 
     True when there is no tool or its schema itself is unusable (nothing to judge by).
+    The check is compiled once per distinct schema (`fcbench.scoring.schema_check`).
     """
     if tool is None or not isinstance(tool.parameters, dict):
         return True
-    try:
-        validator = _validator(json.dumps(tool.parameters, sort_keys=True))
-    except Exception:  # noqa: BLE001 - an unusable schema cannot fail a prediction
+    check = validator_for(tool.parameters)
+    if check is None:
         return True
     try:
-        for error in validator.iter_errors(arguments):
-            if not _under_reference(arguments, list(error.absolute_path)):
-                return False
-    except Exception:  # noqa: BLE001 - odd Python values the validator cannot handle
+        return check(arguments, _is_reference)
+    except RecursionError:
         return False
-    return True
 
 
-def _under_reference(instance: Any, path: list) -> bool:
-    node = instance
-    for step in path:
-        if parse_reference(node) is not None:
-            return True
-        try:
-            node = node[step]
-        except (KeyError, IndexError, TypeError):
-            return False
-    return parse_reference(node) is not None
+def _is_reference(value: Any) -> bool:
+    return isinstance(value, str) and parse_reference(value) is not None
 
 
 # ------------------------------------------------------------- canonical
@@ -198,7 +193,7 @@ def canonical_call(gold: dict, tool: Tool | None = None) -> ToolCall:
     for key, accepted in gold_arguments(gold).items():
         value = canonical_value(accepted, props.get(key))
         if value is not OMIT:
-            args[key] = value
+            args[key] = render_language_value(value, props.get(key))
     label = gold.get("label") if isinstance(gold, dict) else None
     return ToolCall(gold_name(gold), args, label if isinstance(label, str) else None)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from fcbench.records import ToolCall
 from fcbench.scoring.references import Reference, assign_labels, parse_reference
-from fcbench.scoring.values import ABS_TOL, REL_TOL
 
 
 class _Unresolved(Exception):
@@ -93,6 +92,12 @@ def execute_calls(calls: Sequence[ToolCall], world_seed: int) -> ExecutionTrace:
     return ExecutionTrace(tuple(str(c.label) for c in labelled), tuple(results))
 
 
+#: execution results are computed: a looser tolerance than argument values get (NESTFUL rounds
+#: a predicted float to the gold's decimals before comparing)
+RESULT_REL_TOL = 1e-6
+RESULT_ABS_TOL = 1e-9
+
+
 def results_equal(a: Any, b: Any, _depth: int = 0) -> bool:
     """Structural equality of JSON results with numeric tolerance (rel 1e-6, abs 1e-9).
 
@@ -105,7 +110,7 @@ def results_equal(a: Any, b: Any, _depth: int = 0) -> bool:
         return isinstance(a, bool) and isinstance(b, bool) and a == b
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         try:
-            return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+            return math.isclose(a, b, rel_tol=RESULT_REL_TOL, abs_tol=RESULT_ABS_TOL)
         except (TypeError, OverflowError):
             return False
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):

@@ -23,6 +23,11 @@ def optimal_matching(n_pred: int, n_gold: int,
     """
     if n_pred <= 0 or n_gold <= 0:
         return []
+    if n_pred == 1 or n_gold == 1:  # one side of one: the best single pair (first on ties), no search
+        pairs = [(i, j) for i in range(n_pred) for j in range(n_gold)]
+        scored = [(_clean(weight(i, j)), -k) for k, (i, j) in enumerate(pairs)]
+        best = max(range(len(pairs)), key=lambda k: scored[k])
+        return [pairs[best]] if scored[best][0] > 0 else []
     w = [[_clean(weight(i, j)) for j in range(n_gold)] for i in range(n_pred)]
     transposed = n_pred > n_gold
     if transposed:

@@ -5,7 +5,10 @@ The rules (each explained, with where fcbench differs from BFCL, in README.md):
 * a value passes when it matches **one** accepted alternative;
 * numbers: an int is accepted where the schema says ``number``; a float is
   accepted for ``integer`` only when it is integral (``5.0``); ``bool`` is never
-  a number; numbers compare with ``math.isclose(rel_tol=1e-6, abs_tol=1e-9)``;
+  a number; two integers compare exactly; otherwise numbers compare within a
+  relative tolerance of 1e-9 and no absolute one: enough for binary rounding
+  (``0.1 + 0.2`` equals ``0.3``), never enough for another value (``2000001``
+  is not ``2000000``, ``5e-12`` is not ``8.854e-12``);
 * strings: trimmed, inner whitespace collapsed, case-folded; no punctuation
   stripping; two ISO dates (or date-times) compare as dates; whole-string
   references ``$label.field$`` compare exactly (after trimming);
@@ -23,10 +26,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from fcbench.scoring.language_values import language_type
+from fcbench.scoring.language_values import read as read_language_value
+
 WRONG_TYPE = "wrong_type"
 WRONG_VALUE = "wrong_value"
-REL_TOL = 1e-6
-ABS_TOL = 1e-9
+REL_TOL = 1e-9
 
 _REFERENCE = re.compile(r"^\$[^\s.$]+\.[^\s$]+\$$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -142,8 +147,10 @@ def strings_equal(a: str, b: str) -> bool:
 
 
 def numbers_equal(a: float, b: float) -> bool:
+    if isinstance(a, int) and isinstance(b, int):
+        return a == b
     try:
-        return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+        return math.isclose(a, b, rel_tol=REL_TOL)
     except (TypeError, OverflowError):
         return False
 
@@ -187,7 +194,7 @@ def _compare_arrays(value: list, gold: list, schema: Any) -> str | None:
     return worst
 
 
-def _nested_alternatives(gold_item: Any, sub_schema: Any) -> list | None:
+def nested_alternatives(gold_item: Any, sub_schema: Any) -> list | None:
     """Read a gold object's key value as a list of accepted alternatives, or None (plain value).
 
     A list is an accepted-values list (BFCL's form) unless the schema says the
@@ -220,7 +227,7 @@ def _compare_objects(value: dict, gold: dict, schema: Any) -> str | None:
 
 def compare_key(value: Any, gold_item: Any, sub_schema: Any) -> str | None:
     """Compare the value of one object key against the gold's entry for that key."""
-    alternatives = _nested_alternatives(gold_item, sub_schema)
+    alternatives = nested_alternatives(gold_item, sub_schema)
     if alternatives is None:
         return compare(value, gold_item, sub_schema)
     verdict = value_failure(value, alternatives, sub_schema)
@@ -232,7 +239,7 @@ def compare_key(value: Any, gold_item: Any, sub_schema: Any) -> str | None:
 
 
 def key_optional(gold_item: Any, sub_schema: Any = None) -> bool:
-    alternatives = _nested_alternatives(gold_item, sub_schema)
+    alternatives = nested_alternatives(gold_item, sub_schema)
     return alternatives is not None and "" in alternatives
 
 
@@ -241,9 +248,14 @@ def value_failure(value: Any, accepted: list, schema: dict | None = None) -> str
 
     ``wrong_type`` when the value's JSON type disagrees with the schema or, with
     no schema (and no type mismatch there), when every alternative failed on type.
-    Never raises.
+    A Java/JavaScript parameter's value is a string in the language's syntax, read
+    back as the value it spells first (`fcbench.scoring.language_values`). Never raises.
     """
     try:
+        if language_type(schema) is not None:
+            if not isinstance(value, str):
+                return WRONG_TYPE  # the schema says string: the value is written in the language's syntax
+            value, schema = read_language_value(value, schema), None
         if not isinstance(accepted, (list, tuple)):
             accepted = [accepted]
         verdicts = []
@@ -270,7 +282,7 @@ def canonical_value(accepted: Any, schema: Any = None, *, nested: bool = False) 
     is the top-level list of alternatives of a parameter.
     """
     if nested:
-        alternatives = _nested_alternatives(accepted, schema)
+        alternatives = nested_alternatives(accepted, schema)
         if alternatives is None:
             return _canonical_plain(accepted, schema)
         accepted = alternatives

@@ -65,8 +65,12 @@ class ParameterValueTask(Task):
         judged = preds[pairing.pairs[0][0]] if pairing.pairs else (preds[0] if preds else None)
         if judged is not None:
             tool = tools.get(judged.name)
-            valid = tool is not None and isinstance(judged.arguments, dict) and schema_valid(
-                pred_arguments(judged), tool)
+            checked = pairing.pairs[0][2].schema_valid if pairing.pairs and tool is not None else None
+            if checked is not None:  # the pair's check already validated these arguments
+                valid = checked
+            else:
+                valid = tool is not None and isinstance(judged.arguments, dict) and schema_valid(
+                    pred_arguments(judged), tool)
             metrics["schema_valid"] = 1.0 if valid else 0.0
         gate = gate_failure(output)
         passed = gate is None and len(preds) == 1 and pairing.correct == 1 == len(golds)
