@@ -280,32 +280,3 @@ def render_markdown(comp: Comparison, max_flips: int = 20) -> str:
             if t.fail_to_pass:
                 lines.append(f"- **{t.task}** fail→pass ({len(t.fail_to_pass)}): {_flips(t.fail_to_pass, max_flips)}")
     return "\n".join(lines) + "\n"
-
-
-def cmd_compare(args) -> int:
-    import json
-    import sys
-
-    tasks = None if not args.tasks or args.tasks == "all" else [t.strip() for t in args.tasks.split(",") if t.strip()]
-    comp = compare_runs(load_scores(args.run_a), load_scores(args.run_b), tasks)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(comp.to_dict(), indent=2, ensure_ascii=False) + "\n")
-    else:
-        sys.stdout.write(render_markdown(comp, args.max_flips))
-    return 0
-
-
-def register(subparsers, data_subparsers) -> None:
-    cmd = subparsers.add_parser(
-        "compare", help="compare two runs sub-task by sub-task",
-        description="Scores, delta, paired significance test and flipped samples per sub-task. "
-                    "Refuses runs over different data versions.")
-    cmd.add_argument("run_a", type=Path, metavar="RUN_A", help="run folder or results.json")
-    cmd.add_argument("run_b", type=Path, metavar="RUN_B", help="run folder or results.json")
-    cmd.add_argument("--tasks", default=None, help="'all' (default: the shared ones) or a comma-separated list")
-    cmd.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    from fcbench.argtypes import non_negative_int
-
-    cmd.add_argument("--max-flips", type=non_negative_int, default=20,
-                     help="flipped samples listed per direction (default 20)")
-    cmd.set_defaults(func=cmd_compare)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from fcbench.compare import RunScores, check_same_data, compare_task, load_scores
+from fcbench.compare import RunScores, check_same_data, compare_task
 from fcbench.errors import UsageError
 from fcbench.stats import holm_adjust
 
@@ -220,48 +220,3 @@ def write_reports(result: GateResult, summary: Path, junit: Path) -> str:
         with open(step_summary, "a", encoding="utf-8") as fh:
             fh.write(text + "\n")
     return text
-
-
-# ---------------------------------------------------------------------- CLI
-def cmd_gate(args) -> int:
-    import sys
-
-    tasks = None if not args.tasks or args.tasks == "all" else [t.strip() for t in args.tasks.split(",") if t.strip()]
-    baseline = load_scores(args.baseline)
-    candidate = load_scores(args.candidate)
-    result = evaluate_gate(baseline, candidate, max_drop=args.max_drop, alpha=args.alpha, tasks=tasks,
-                           correction=args.correction, exact=args.exact)
-    text = write_reports(result, args.summary, args.junit)
-    sys.stdout.write(text)
-    if not result.passed:
-        names = ", ".join(r.task for r in result.regressions)
-        what = "changed from the baseline" if args.exact else "regression"
-        print(f"fcbench gate: {what} in {names} (summary {args.summary}, JUnit {args.junit})", file=sys.stderr)
-        return 1
-    return 0
-
-
-def register(subparsers, data_subparsers) -> None:
-    from fcbench.argtypes import non_negative_float, probability
-
-    cmd = subparsers.add_parser(
-        "gate", help="CI gate: exit 1 when a sub-task dropped significantly",
-        description="Exit 0 when no sub-task dropped by more than --max-drop points with significance "
-                    "at --alpha; exit 1 with a table of the regressions; exit 2 on unusable input.")
-    cmd.add_argument("--baseline", type=Path, required=True, help="run folder or results.json")
-    cmd.add_argument("--candidate", type=Path, required=True, help="run folder or results.json")
-    cmd.add_argument("--max-drop", type=non_negative_float, default=DEFAULT_MAX_DROP,
-                     help=f"allowed drop in points (default {DEFAULT_MAX_DROP:g})")
-    cmd.add_argument("--alpha", type=probability, default=DEFAULT_ALPHA,
-                     help=f"one-sided significance level (default {DEFAULT_ALPHA:g})")
-    cmd.add_argument("--tasks", default=None, help="comma-separated sub-tasks (default: all, which must match)")
-    cmd.add_argument("--correction", choices=CORRECTIONS, default="holm",
-                     help="multiple-testing correction over sub-tasks (default holm)")
-    cmd.add_argument("--exact", action="store_true",
-                     help="any change fails (for deterministic models, e.g. fcbench's own reference models)")
-    cmd.add_argument("--summary", type=Path, default=Path("gate-report/summary.md"),
-                     help="Markdown summary (default gate-report/summary.md; also appended to "
-                          "$GITHUB_STEP_SUMMARY when set)")
-    cmd.add_argument("--junit", type=Path, default=Path("gate-report/junit.xml"),
-                     help="JUnit XML, one test case per sub-task (default gate-report/junit.xml)")
-    cmd.set_defaults(func=cmd_gate)

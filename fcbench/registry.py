@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Collection
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -34,12 +35,14 @@ def _instantiate(cls: type, root: Path | None, origin: str) -> Task:
     return cls(root)
 
 
-def _builtin_tasks() -> dict[str, Task]:
+def _builtin_tasks(only: Collection[str] | None = None) -> dict[str, Task]:
     package = importlib.import_module(BUILTIN_PACKAGE)
     found: dict[str, Task] = {}
     for info in pkgutil.iter_modules(package.__path__):
         if not info.ispkg or info.name.startswith("_"):
             continue
+        if only is not None and info.name not in only:
+            continue  # a built-in task's folder is named after it: the others need not be imported
         module = importlib.import_module(f"{BUILTIN_PACKAGE}.{info.name}")
         cls = getattr(module, "TASK", None)
         if cls is None:
@@ -63,9 +66,13 @@ def _entry_point_tasks() -> dict[str, Task]:
     return found
 
 
-def discover_tasks() -> dict[str, Task]:
-    """All tasks by name, built-in first, in canonical report order."""
-    tasks = _builtin_tasks()
+def discover_tasks(only: Collection[str] | None = None) -> dict[str, Task]:
+    """All tasks by name, built-in first, in canonical report order.
+
+    `only` limits the built-in tasks imported to those names (a run of one task
+    need not import the others); third-party tasks are always discovered.
+    """
+    tasks = _builtin_tasks(only)
     for name, task in _entry_point_tasks().items():
         tasks.setdefault(name, task)
 
@@ -73,6 +80,17 @@ def discover_tasks() -> dict[str, Task]:
         return (CANONICAL_ORDER.index(name) if name in CANONICAL_ORDER else len(CANONICAL_ORDER), name)
 
     return {name: tasks[name] for name in sorted(tasks, key=order)}
+
+
+def tasks_for(spec: str) -> list[Task]:
+    """The tasks ``--tasks SPEC`` names, importing only those built-in task modules."""
+    names = {s.strip() for s in spec.split(",") if s.strip()}
+    if spec.strip() in ("", "all") or not names:
+        return select_tasks(spec, discover_tasks())
+    found = discover_tasks(names)
+    if not names <= set(found):  # an unknown name: the error lists every task
+        found = discover_tasks()
+    return select_tasks(spec, found)
 
 
 def select_tasks(spec: str, available: dict[str, Task]) -> list[Task]:

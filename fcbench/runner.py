@@ -28,7 +28,7 @@ from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
 from fcbench.pipeline import run_sample
 from fcbench.records import Mode, Request, Sample, SampleResult
-from fcbench.registry import discover_tasks, select_tasks
+from fcbench.registry import tasks_for
 from fcbench.results import build_results, runtime_totals
 from fcbench.retry import RetryPolicy
 from fcbench.runfiles import load_suite_manifest
@@ -77,7 +77,7 @@ def git_commit() -> str | None:
 
 
 def plan_tasks(config: RunConfig) -> list[TaskPlan]:
-    tasks = select_tasks(config.tasks, discover_tasks())
+    tasks = tasks_for(config.tasks)
     plans = []
     for task in tasks:
         path = task.data_file(config.split, config.suite)

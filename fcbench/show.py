@@ -7,11 +7,10 @@ and what the scorer noted.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from fcbench.errors import UsageError
 from fcbench.records import Sample, SampleResult, ToolCall
@@ -129,66 +128,53 @@ def load_samples_of_run(run_dir: Path, manifest: dict[str, Any]) -> dict[str, Sa
     return samples
 
 
-def select(results: list[SampleResult], args: argparse.Namespace) -> list[SampleResult]:
+def select(results: list[SampleResult], *, task: str | None = None, failure: str | None = None,
+           verdict: str = "failed", sample_id: str | None = None) -> list[SampleResult]:
+    """The results a ``show`` asks for: one id whatever its verdict, else by task, failure and verdict."""
     chosen = []
     for r in results:
-        if args.task and r.task != args.task:
+        if task and r.task != task:
             continue
-        if args.id and r.sample_id != args.id:
+        if sample_id and r.sample_id != sample_id:
             continue
-        if args.failure and args.failure not in r.failures:
+        if failure and failure not in r.failures:
             continue
-        if args.id:
+        if sample_id:
             chosen.append(r)
             continue
-        if args.verdict == "passed" and not (r.status == "scored" and r.passed):
+        if verdict == "passed" and not (r.status == "scored" and r.passed):
             continue
-        if args.verdict == "failed" and not (r.status == "scored" and not r.passed):
+        if verdict == "failed" and not (r.status == "scored" and not r.passed):
             continue
-        if args.verdict == "infra" and r.status != "infra_error":
+        if verdict == "infra" and r.status != "infra_error":
             continue
         chosen.append(r)
     return chosen
 
 
-def cmd_show(args: argparse.Namespace) -> int:
-    run_dir = Path(args.run_dir)
+def show_samples(run_dir: Path, *, task: str | None = None, failure: str | None = None, verdict: str = "failed",
+                 sample_id: str | None = None, limit: int = 5, as_json: bool = False) -> Iterator[str]:
+    """The text ``fcbench show`` prints, line by line (`UsageError` for a bad run folder or filter)."""
     if not run_dir.is_dir():
         raise UsageError(f"{run_dir}: no such run folder")
     if not (run_dir / MANIFEST).exists():
         raise UsageError(f"{run_dir}: not a run folder (no {MANIFEST})")
     manifest = load_manifest_file(run_dir / MANIFEST)
     results = sorted(read_results(run_dir).values(), key=lambda r: r.sample_id)
-    if args.task and args.task not in manifest.get("tasks", {}):
-        raise UsageError(f"task {args.task!r} is not in this run (tasks: {', '.join(manifest.get('tasks', {}))})")
-    if args.failure:
+    if task and task not in manifest.get("tasks", {}):
+        raise UsageError(f"task {task!r} is not in this run (tasks: {', '.join(manifest.get('tasks', {}))})")
+    if failure:
         known = {*taxonomy.ALL, "unclassified", *(f for r in results for f in r.failures)}
-        if args.failure not in known:
-            raise UsageError(f"unknown failure category {args.failure!r} (categories: {', '.join(taxonomy.ALL)})")
-    chosen = select(results, args)[: args.limit]
-    if args.format == "json":
+        if failure not in known:
+            raise UsageError(f"unknown failure category {failure!r} (categories: {', '.join(taxonomy.ALL)})")
+    chosen = select(results, task=task, failure=failure, verdict=verdict, sample_id=sample_id)[:limit]
+    if as_json:
         for r in chosen:
-            print(json.dumps(r.to_dict(), ensure_ascii=False))
-        return 0
+            yield json.dumps(r.to_dict(), ensure_ascii=False)
+        return
     samples = load_samples_of_run(run_dir, manifest)
     if not chosen:
-        print("no sample matches")
+        yield "no sample matches"
     for r in chosen:
-        print(describe(samples.get(r.sample_id), r))
-        print()
-    return 0
-
-
-def register(subparsers: Any, data_subparsers: Any) -> None:
-    from fcbench.argtypes import positive_int
-
-    show = subparsers.add_parser("show", help="look at individual samples of a run (request, gold, answer)")
-    show.add_argument("run_dir", type=Path)
-    show.add_argument("--task", help="only this sub-task")
-    show.add_argument("--failure", metavar="CATEGORY", help="only samples with this failure category")
-    show.add_argument("--verdict", choices=("failed", "passed", "infra", "all"), default="failed",
-                      help="which samples (default: failed)")
-    show.add_argument("--id", help="one sample by id, whatever its verdict")
-    show.add_argument("--limit", type=positive_int, default=5, help="at most N samples (default 5)")
-    show.add_argument("--format", choices=("text", "json"), default="text")
-    show.set_defaults(func=cmd_show)
+        yield describe(samples.get(r.sample_id), r)
+        yield ""

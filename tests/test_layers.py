@@ -20,7 +20,7 @@ LAYERS: list[set[str]] = [
      "fcbench.runfiles"},                                                       # typed records, checked reading
     {"fcbench.dataset", "fcbench.parsing", "fcbench.scoring", "fcbench.suite",  # building blocks
      "fcbench.retry", "fcbench.stats", "fcbench.schemas", "fcbench.suites",
-     "fcbench.intake", "fcbench.argtypes"},
+     "fcbench.intake"},
     {"fcbench.task", "fcbench.models"},                                          # plugin APIs: tasks, backends
     {"fcbench_tasks"},                                                            # the task plugins
     {"fcbench.registry", "fcbench.pipeline", "fcbench.store", "fcbench.results",

@@ -10,11 +10,9 @@ from conftest import REPO, run_cli, write_jsonl
 
 from fcbench.intake import read_answer
 from fcbench.models.replay import ReplayModel, bfcl_output, undo_underscores
-from fcbench.records import ModelOutput, Request, Sample, Tool, ToolCall
-from fcbench.registry import discover_tasks
+from fcbench.records import ModelOutput, Request, Tool, ToolCall
 
 FIXTURES = REPO / "tests" / "fixtures"
-DOC = REPO / "docs" / "bfcl-differences.md"
 
 
 # ------------------------------------------------------- reading BFCL results
@@ -94,90 +92,3 @@ def test_bfcl_results_rescore_end_to_end(tmp_path):
         "irrelevance_0": True, "irrelevance_1": False, "live_irrelevance_0-0-0": True,
         "parallel_0": True, "parallel_multiple_0": True,
     }
-
-
-# ------------------------------------------------------- documented differences
-def _tool(name, properties, required=()):
-    return {"name": name, "description": "", "parameters": {"type": "object", "properties": properties,
-                                                           "required": list(required)}}
-
-
-def _sample(task, tools, gold, sid="d"):
-    return Sample.from_dict({"id": sid, "task": task, "messages": [{"role": "user", "content": "q"}],
-                             "tools": tools, "gold": gold})
-
-
-def _calls(*calls):
-    return ModelOutput(tool_calls=tuple(ToolCall(n, a) for n, a in calls), finish_reason="tool_calls")
-
-
-F = _tool("f", {"x": {"type": "string"}}, ["x"])
-DIFFERENCES = [
-    # id, task, sample, output, fcbench passes, BFCL passes (documented), fcbench category when failing
-    ("optimal-parallel", "parallel",
-     _sample("parallel", [F], {"calls": [{"name": "f", "arguments": {"x": ["a", "b"]}},
-                                         {"name": "f", "arguments": {"x": ["a"]}}]}),
-     _calls(("f", {"x": "a"}), ("f", {"x": "b"})), True, False, None),
-    ("float-tolerance", "parameter_value",
-     _sample("parameter_value", [_tool("g", {"ratio": {"type": "number"}}, ["ratio"])],
-             {"calls": [{"name": "g", "arguments": {"ratio": [0.3]}}]}),
-     _calls(("g", {"ratio": 0.1 + 0.2})), True, False, None),
-    ("integral-float", "parameter_value",
-     _sample("parameter_value", [_tool("g", {"count": {"type": "integer"}}, ["count"])],
-             {"calls": [{"name": "g", "arguments": {"count": [5]}}]}),
-     _calls(("g", {"count": 5.0})), True, False, None),
-    ("punctuation-kept", "parameter_value",
-     _sample("parameter_value", [_tool("book", {"room": {"type": "string"}}, ["room"])],
-             {"calls": [{"name": "book", "arguments": {"room": ["C107"]}}]}),
-     _calls(("book", {"room": "C-107"})), False, True, "wrong_value"),
-    ("iso-dates", "parameter_value",
-     _sample("parameter_value", [_tool("book", {"day": {"type": "string"}}, ["day"])],
-             {"calls": [{"name": "book", "arguments": {"day": ["2024-05-01"]}}]}),
-     _calls(("book", {"day": "2024-5-1"})), True, False, None),
-    ("recursive-objects", "parameter_value",
-     _sample("parameter_value", [_tool("search", {"filters": {"type": "object", "properties": {
-         "range": {"type": "object", "properties": {"unit": {"type": "string"}}}}}}, ["filters"])],
-             {"calls": [{"name": "search", "arguments": {"filters": [{"range": [{"unit": "km"}]}]}}]}),
-     _calls(("search", {"filters": {"range": {"unit": "KM"}}})), True, False, None),
-    ("schema-enum", "parameter_value",
-     _sample("parameter_value", [_tool("get_weather", {"city": {"type": "string"}, "unit": {
-         "type": "string", "enum": ["celsius", "fahrenheit"]}}, ["city"])],
-             {"calls": [{"name": "get_weather", "arguments": {"city": ["Oslo"], "unit": ["celsius"]}}]}),
-     _calls(("get_weather", {"city": "Oslo", "unit": "Celsius"})), False, True, "schema_invalid"),
-    ("malformed-irrelevance", "name_detection",
-     _sample("name_detection", [_tool("get_weather", {"city": {"type": "string"}})], {"names": []}),
-     ModelOutput(text="[get_weather(city=", malformed="unterminated call"), False, True, "malformed_output"),
-    ("exact-names", "parameter_value",
-     _sample("parameter_value", [_tool("calc.area", {"base": {"type": "integer"}}, ["base"])],
-             {"calls": [{"name": "calc.area", "arguments": {"base": [10]}}]}),
-     _calls(("calc_area", {"base": 10})), False, True, "hallucinated_function"),
-]
-
-
-@pytest.mark.parametrize("case", DIFFERENCES, ids=[d[0] for d in DIFFERENCES])
-def test_documented_difference(case):
-    ident, task, sample, output, fcbench_passes, bfcl_passes, category = case
-    score = discover_tasks()[task].score(sample, output)
-    assert score.passed is fcbench_passes, score
-    assert fcbench_passes is not bfcl_passes, "a listed difference must change the verdict"
-    if category:
-        assert category in score.failures
-    assert f"[`{ident}`]" in DOC.read_text(encoding="utf-8"), f"{ident} is not documented"
-
-
-def test_multiple_gives_two_lenses():
-    """`[multiple-two-lenses]`: a right function with a wrong argument fails parameter_value
-    (as in BFCL) and passes name_detection."""
-    tools = [_tool("get_weather", {"city": {"type": "string"}}, ["city"]), _tool("other", {})]
-    output = _calls(("get_weather", {"city": "Lyon"}))
-    pv = discover_tasks()["parameter_value"].score(
-        _sample("parameter_value", tools, {"calls": [{"name": "get_weather", "arguments": {"city": ["Paris"]}}]}),
-        output)
-    nd = discover_tasks()["name_detection"].score(_sample("name_detection", tools, {"names": ["get_weather"]}), output)
-    assert (pv.passed, nd.passed) == (False, True)
-    assert "[`multiple-two-lenses`]" in DOC.read_text(encoding="utf-8")
-
-
-def test_every_documented_id_is_checked():
-    ids = set(__import__("re").findall(r"\[`([a-z-]+)`\]", DOC.read_text(encoding="utf-8")))
-    assert ids == {d[0] for d in DIFFERENCES} | {"multiple-two-lenses"}

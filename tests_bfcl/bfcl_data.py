@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 CATEGORIES = (
@@ -48,42 +47,3 @@ def load_entries(data_dir: Path = DEFAULT_DATA) -> dict[str, dict]:
             entries[row["id"]] = {"id": row["id"], "category": category, "function": row["function"],
                                   "ground_truth": gold.get(row["id"], [])}
     return entries
-
-
-def timing_group(answer: dict) -> str:
-    """The timing bucket of an answer: style and decoder ("fc/python", "prompt/java", ...)."""
-    category = answer["category"]
-    kind = ("relevance" if "relevance" in category else "javascript" if "javascript" in category
-            else "java" if "java" in category else "python")
-    return f"{answer['style']}/{kind}"
-
-
-def timing_groups(answers: list[dict]) -> dict[str, list[dict]]:
-    groups: dict[str, list[dict]] = {}
-    for answer in answers:
-        groups.setdefault(timing_group(answer), []).append(answer)
-    return dict(sorted(groups.items()))
-
-
-def time_pass(members: list[dict], score: Callable[[dict], object]) -> float:
-    """CPU seconds of this process to score ``members`` once (CPU time, not wall time, so
-    that other work on the machine does not count)."""
-    start = time.process_time()
-    for answer in members:
-        score(answer)
-    return time.process_time() - start
-
-
-def time_scoring(answers: list[dict], score: Callable[[dict], object], repeat: int) -> dict[str, tuple[int, float]]:
-    """{group: (answers, best seconds)}: each group's answers scored ``repeat`` times in a
-    row, keeping the fastest pass (the machine may be busy with other work)."""
-    return {group: (len(members), min(time_pass(members, score) for _ in range(repeat)))
-            for group, members in timing_groups(answers).items()}
-
-
-def print_timing(label: str, timing: dict[str, tuple[int, float]]) -> float:
-    count = sum(n for n, _ in timing.values())
-    seconds = sum(s for _, s in timing.values())
-    rate = count / seconds
-    print(f"{label}: {count} answers in {seconds:.3f} s = {rate:,.0f} answers/s (fastest of repeated passes)")
-    return seconds

@@ -27,17 +27,7 @@ from pathlib import Path
 # bfcl's constants/eval_config.py creates result/, score/, .file_locks/ under this at import
 os.environ.setdefault("BFCL_PROJECT_ROOT", tempfile.mkdtemp(prefix="bfcl-project-"))
 
-from bfcl_data import (  # noqa: E402
-    DEFAULT_DATA,
-    DEFAULT_WORK,
-    load_entries,
-    print_timing,
-    read_jsonl,
-    time_pass,
-    time_scoring,
-    timing_groups,
-    write_jsonl,
-)
+from bfcl_data import DEFAULT_DATA, DEFAULT_WORK, load_entries, read_jsonl, write_jsonl  # noqa: E402
 from bfcl_eval.constants.enums import Language, ReturnFormat  # noqa: E402
 from bfcl_eval.constants.model_config import MODEL_CONFIG_MAPPING  # noqa: E402
 from bfcl_eval.eval_checker.ast_eval.ast_checker import ast_checker  # noqa: E402
@@ -49,6 +39,7 @@ from bfcl_eval.utils import (  # noqa: E402
     is_js,
     is_relevance_or_irrelevance,
 )
+from timing import serve  # noqa: E402
 
 # Same vendor model twice: prompt mode keeps dots in names, FC mode has underscore_to_dot=True.
 MODEL_OF = {"prompt": "gpt-4o-2024-11-20", "fc": "gpt-4o-2024-11-20-FC"}
@@ -95,14 +86,11 @@ def verdict(entry: dict, result: object, style: str) -> tuple[bool, str | None]:
 
 
 def serve_timing(answers: list[dict], entries: dict[str, dict]) -> int:
-    """Used by compare_port.py to alternate its own timed passes with BFCL's, so that both
-    see the same machine load."""
-    groups = timing_groups(answers)
-    print("ready", flush=True)
-    for line in sys.stdin:
-        members = groups.get(line.strip(), [])
-        seconds = time_pass(members, lambda a: verdict(entries[a["entry_id"]], a["result"], a["style"]))
-        print(seconds, flush=True)
+    """compare_port.py's timing helper: see timing.py."""
+    def reply(text: str) -> None:
+        print(text, flush=True)
+
+    serve(answers, lambda a: verdict(entries[a["entry_id"]], a["result"], a["style"]), sys.stdin, reply)
     return 0
 
 
@@ -111,9 +99,8 @@ def main() -> int:
     cli.add_argument("--answers", type=Path, default=DEFAULT_WORK / "answers.jsonl")
     cli.add_argument("--out", type=Path, default=DEFAULT_WORK / "bfcl_verdicts.jsonl")
     cli.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    cli.add_argument("--repeat", type=int, default=5, help="timed passes over the answers (the fastest counts)")
     cli.add_argument("--serve-timing", action="store_true",
-                     help="time one group per request: read a group name per stdin line, answer with seconds")
+                     help="timing helper of compare_port.py: time the chunk named on each stdin line")
     args = cli.parse_args()
     entries = load_entries(args.data)
     answers = list(read_jsonl(args.answers))
@@ -125,12 +112,6 @@ def main() -> int:
         rows.append({"id": answer["id"], "valid": valid, "error_type": error_type})
     write_jsonl(args.out, rows)
     print(f"{len(rows)} real verdicts -> {args.out}")
-    if args.repeat > 0:
-        # BFCL's decoders and checker do not modify their inputs, so the answers are reused
-        timing = time_scoring(answers, lambda a: verdict(entries[a["entry_id"]], a["result"], a["style"]), args.repeat)
-        print_timing("bfcl-eval", timing)
-        write_jsonl(args.out.with_suffix(".timing.jsonl"),
-                    [{"group": group, "answers": n, "seconds": s} for group, (n, s) in timing.items()])
     return 0
 
 

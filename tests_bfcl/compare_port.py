@@ -12,21 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
 
-from bfcl_data import (
-    DEFAULT_DATA,
-    DEFAULT_WORK,
-    VENV,
-    load_entries,
-    print_timing,
-    read_jsonl,
-    time_pass,
-    timing_groups,
-)
+from bfcl_data import DEFAULT_DATA, DEFAULT_WORK, VENV, load_entries, read_jsonl
+from timing import measure, report
 
 from fcbench.scoring.bfcl import BfclEntry, evaluate
 
@@ -39,7 +30,7 @@ def main() -> int:
     cli.add_argument("--verdicts", type=Path, default=DEFAULT_WORK / "bfcl_verdicts.jsonl")
     cli.add_argument("--data", type=Path, default=DEFAULT_DATA)
     cli.add_argument("--max-show", type=int, default=50, help="disagreements printed in full")
-    cli.add_argument("--repeat", type=int, default=7, help="timed passes over the answers (the fastest counts)")
+    cli.add_argument("--repeat", type=int, default=9, help="timed passes over the answers (0: no timing)")
     cli.add_argument("--bfcl-python", type=Path, default=VENV / "bin" / "python",
                      help="the bfcl venv's python, to time bfcl-eval alternately with the port")
     args = cli.parse_args()
@@ -74,58 +65,27 @@ def main() -> int:
     print(f"real verdicts: {valid} valid, {count - valid} not valid; "
           f"{len({real[a['id']]['error_type'] for a in answers})} distinct error types")
 
-    if args.repeat > 0:
-        report_speed(answers, entries, args)
-
     for answer, theirs, ours in disagreements[:args.max_show]:
         print(f"\n!! {answer['id']} [{answer['class']}]\n   result: {json.dumps(answer['result'])[:400]}")
         print(f"   bfcl: valid={theirs['valid']} {theirs['error_type']}\n   port: valid={ours.valid} "
               f"{ours.error_type} {ours.errors[:1]}")
+    if args.repeat > 0:
+        report_speed(answers, entries, args)
     return 0 if not disagreements else 1
 
 
 def report_speed(answers: list[dict], entries: dict[str, BfclEntry], args: argparse.Namespace) -> None:
-    """Answers/s of the port next to bfcl-eval's on the same answers, group by group.
-
-    With the bfcl venv at hand, its scoring runs in a helper process and the two alternate
-    pass by pass (fastest pass of each kept), so that both see the same machine load;
-    otherwise the timing bfcl_verdicts.py saved is used.
-    """
-    groups = timing_groups(answers)
-    score = lambda a: evaluate(entries[a["entry_id"]], a["result"], style=a["style"])  # noqa: E731
+    """Answers/s of the port and of bfcl-eval on the same answers (see timing.py)."""
     helper = None
     if args.bfcl_python.exists():
-        helper = subprocess.Popen(
-            [str(args.bfcl_python), str(HERE / "bfcl_verdicts.py"), "--serve-timing", "--answers", str(args.answers),
-             "--data", str(args.data)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=HERE)
-        assert helper.stdout is not None and helper.stdin is not None
-        helper.stdout.readline()  # "ready"
-    ours: dict[str, float] = {}
-    theirs: dict[str, float] = {}
-    for _ in range(args.repeat):
-        for group, members in groups.items():
-            ours[group] = min(ours.get(group, float("inf")), time_pass(members, score))
-            if helper is not None:
-                helper.stdin.write(group + "\n")
-                helper.stdin.flush()
-                theirs[group] = min(theirs.get(group, float("inf")), float(helper.stdout.readline()))
-    if helper is not None:
-        helper.stdin.close()
-        helper.wait()
-    elif args.verdicts.with_suffix(".timing.jsonl").exists():
-        theirs = {row["group"]: row["seconds"] for row in read_jsonl(args.verdicts.with_suffix(".timing.jsonl"))}
-    print()
-    our_seconds = print_timing("fcbench port", {g: (len(m), ours[g]) for g, m in groups.items()})
-    if set(theirs) != set(groups):
-        return
-    their_seconds = print_timing("bfcl-eval   ", {g: (len(m), theirs[g]) for g, m in groups.items()})
-    print(f"{'group':20s} {'answers':>8s} {'port/s':>10s} {'bfcl/s':>10s} {'speed-up':>9s}")
-    for group, members in groups.items():
-        count = len(members)
-        print(f"{group:20s} {count:8d} {count / ours[group]:10,.0f} {count / theirs[group]:10,.0f} "
-              f"{theirs[group] / ours[group]:8.2f}x")
-    print(f"{'all':20s} {len(answers):8d} {len(answers) / our_seconds:10,.0f} {len(answers) / their_seconds:10,.0f} "
-          f"{their_seconds / our_seconds:8.2f}x")
+        helper = [str(args.bfcl_python), str(HERE / "bfcl_verdicts.py"), "--serve-timing",
+                  "--answers", str(args.answers), "--data", str(args.data)]
+    else:
+        print(f"\n{args.bfcl_python} not found: timing the port only")
+    ours, theirs = measure(answers, lambda a: evaluate(entries[a["entry_id"]], a["result"], style=a["style"]),
+                           helper, args.repeat)
+    entry_counts = Counter(entry.category for entry in entries.values())
+    report(answers, entry_counts, ours, theirs)
 
 
 if __name__ == "__main__":

@@ -163,12 +163,17 @@ def gold_calls_of(answer: dict[str, Any], tools: list[dict[str, Any]]) -> list[d
         if not isinstance(params, dict):
             raise Skip("ground truth parameters are not an object")
         props = library[name]["parameters"].get("properties") or {}
+        required = set(library[name]["parameters"].get("required") or ())
+        if required - set(map(str, params)):
+            raise Skip("a parameter the schema requires is missing from the gold (no answer can pass)")
         arguments = {}
         for key, values in params.items():
             values = list(values) if isinstance(values, list) else [values]
             if not values:
                 raise Skip("empty accepted-values list")
             omittable = any(isinstance(v, str) and v == "" for v in values)
+            if key in required and all(isinstance(v, str) and v == "" for v in values):
+                raise Skip("a required parameter the gold can only omit (no answer can pass)")
             if key not in props:
                 if not omittable:
                     raise Skip("gold parameter missing from the function schema (no answer can pass)")

@@ -29,6 +29,8 @@ from fcbench.records import ToolCall
 
 # Text that opens like a pythonic call: ``name(`` or ``[name(``.
 OPENING = re.compile(r"\[?\s*[A-Za-z_][\w.]*\(")
+# A whole answer that is one call in parentheses, ``(f(a=1))``, reads as that call.
+_PAREN_OPENING = re.compile(r"\(\s*[A-Za-z_][\w.]*\(")
 _JSON_CONSTANTS = {"true": True, "false": False, "null": None}
 
 
@@ -128,7 +130,7 @@ def parse_pythonic(source: str) -> list[ToolCall] | None:
     (positional or non-literal arguments).
     """
     source = source.strip()
-    if not OPENING.match(source):
+    if not (OPENING.match(source) or _PAREN_OPENING.match(source)):
         return None
     try:
         tree = ast.parse(source, mode="eval")
@@ -143,6 +145,8 @@ def parse_pythonic(source: str) -> list[ToolCall] | None:
     body = tree.body
     if isinstance(body, ast.Call):
         return [_call(body)]
+    if _PAREN_OPENING.match(source):
+        return None  # several calls in parentheses: a tuple, not a call list
     if isinstance(body, (ast.List, ast.Tuple)) and body.elts \
             and all(isinstance(e, ast.Call) for e in body.elts):
         return [_call(e) for e in body.elts]

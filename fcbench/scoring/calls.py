@@ -137,7 +137,10 @@ def check_call(pred: ToolCall, gold: dict, tool: Tool | None, *,
             fp += 1
             fn += 0 if is_optional(accepted_by_param[key]) else 1
     for key in sorted(accepted_by_param):
-        if key in args or is_optional(accepted_by_param[key]):
+        # A parameter the schema requires must be given, even where the gold would accept its
+        # omission (as BFCL's checker has it); otherwise "" in the gold allows leaving it out.
+        schema_requires = required is not None and key in required
+        if key in args or (is_optional(accepted_by_param[key]) and not schema_requires):
             continue
         is_required = required is None or key in required
         failures.append(tx.MISSING_REQUIRED_ARG if is_required else tx.MISSING_OPTIONAL_ARG)

@@ -260,6 +260,8 @@ def value_failure(value: Any, accepted: list, schema: dict | None = None) -> str
             accepted = [accepted]
         verdicts = []
         for alt in accepted:
+            if alt == "" and isinstance(value, list) and not value and type_fits(value, declared_types(schema)):
+                return None  # an empty list where a list may be omitted says "none" (as BFCL reads it)
             if alt == "" and not isinstance(value, str):
                 continue  # the "may be omitted" marker says nothing about type
             verdict = compare(value, alt, schema)

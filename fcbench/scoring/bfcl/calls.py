@@ -41,7 +41,7 @@ class CallCheck:
 
     def __init__(self, doc: Any, gold_call: Any, language: str) -> None:
         self.doc, self.gold_call, self.language = doc, gold_call, language
-        self.param_checks: dict[Any, Callable[[Any], Failure | None]] = {}
+        self.param_checks: dict[Any, Callable[[Any], Failure | None]] = {}  # filled lazily (odd data)
 
     @cached_property
     def accepted(self) -> Any:
@@ -73,8 +73,21 @@ class CallCheck:
         except Exception:
             return None
 
+    @cached_property
+    def checks(self) -> dict[Any, Callable[[Any], Failure | None]] | None:
+        """The check of every parameter that is both in the schema and in the gold (the only
+        ones a model may send), when both are plain dicts; else None (checked lazily)."""
+        accepted, properties = self.accepted, self.properties
+        if type(accepted) is not dict or type(properties) is not dict:
+            return None
+        return {param: ParamCheck(param, properties, accepted, self.language).checker()
+                for param in accepted if param in properties}
+
     def check(self, call: dict, underscore_to_dot: bool) -> Failure | None:
-        accepted, name, properties, required = self.accepted, self.doc_name, self.properties, self.required
+        # read in BFCL's order (gold, name, properties, required): on odd data the same one fails
+        accepted, name = self.accepted, self.doc_name
+        checks = self.checks
+        required = self.required
         if underscore_to_dot:
             name = self.fc_name
         if name not in call:
@@ -83,14 +96,11 @@ class CallCheck:
         for param in required:
             if param not in arguments:
                 return Failure("simple_function_checker:missing_required", "missing required {!r}", (param,))
-        checks = self.param_checks
         for param, value in arguments.items():
             # a parameter must be in the schema AND in the gold: schema-valid extras are rejected
-            if param not in properties or param not in accepted:
-                return Failure("simple_function_checker:unexpected_param", "unexpected parameter {!r}", (param,))
-            check = checks.get(param)
+            check = checks.get(param) if checks is not None else self._lazy_check(param)
             if check is None:
-                check = checks[param] = ParamCheck(param, properties, accepted, self.language).checker()
+                return Failure("simple_function_checker:unexpected_param", "unexpected parameter {!r}", (param,))
             failure = check(value)
             if failure is not None:
                 return failure
@@ -99,6 +109,15 @@ class CallCheck:
             if param not in arguments and "" not in accepted[param]:
                 return Failure("simple_function_checker:missing_optional", "{!r} is required by the gold", (param,))
         return None
+
+    def _lazy_check(self, param: Any) -> Callable[[Any], Failure | None] | None:
+        if param not in self.properties or param not in self.accepted:
+            return None
+        check = self.param_checks.get(param)
+        if check is None:
+            check = ParamCheck(param, self.properties, self.accepted, self.language).checker()
+            self.param_checks[param] = check
+        return check
 
 
 class ParamCheck:

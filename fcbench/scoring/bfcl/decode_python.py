@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fcbench.scoring.bfcl import arith
+from fcbench.scoring.bfcl.decode_python_flat import flat_decode
 from fcbench.scoring.bfcl.entry import BfclDecodeError
 
 
@@ -32,7 +33,11 @@ def decode_python(text: str) -> list[dict]:
     them for the public API, the runner only needs to know that decoding failed."""
     # BFCL strips whitespace and then single quotes from both ends; with the '[' that the
     # bracket step always puts first, the quote strip can only bite at the end.
-    body = ast.parse(text.strip().strip("'"), mode="eval").body
+    source = text.strip().strip("'")
+    flat = flat_decode(source)  # the usual shape, without ast (None outside its subset)
+    if flat is not None:
+        return flat
+    body = ast.parse(source, mode="eval").body
     if isinstance(body, ast.Call):
         return [_call(body)]
     elements = getattr(body, "elts", None)

@@ -41,6 +41,9 @@ def parse(language: str, source: str) -> Any:
     as ``(UNEXPECTED 'x')``. So the test is done on the s-expression text, as BFCL does it.
     """
     tree = parser(language).parse(source.encode("utf-8"))
-    if "ERROR" in tree.root_node.sexp():
+    root = tree.root_node
+    # has_error is False when the tree holds no ERROR and no MISSING node at all, so the
+    # (costlier) s-expression is only needed when it is True
+    if root.has_error and "ERROR" in root.sexp():
         raise ValueError(f"tree-sitter-{language} found a syntax error")
     return tree

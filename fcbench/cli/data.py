@@ -1,4 +1,5 @@
-"""``fcbench data import bfcl|nestful|hf``: parsers and commands.
+"""``fcbench data generate`` (a fresh instance of the built-in suite) and ``fcbench data import
+bfcl|nestful|hf`` (a public suite converted into an fcbench suite).
 
 Every importer writes a suite folder (``--out``, default the suites home:
 ``$FCBENCH_SUITES/<name>`` or ``~/.cache/fcbench/suites/<name>``) that
@@ -10,14 +11,24 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
+from typing import Any
+
+from fcbench.cli.args import integer, positive_int
+from fcbench.errors import UsageError
 
 
-def register(subparsers, data_subparsers) -> None:
-    from fcbench.argtypes import positive_int
+def register(sub: Any) -> None:
+    data = sub.add_parser("data", help="generate or import suites")
+    actions = data.add_subparsers(dest="data_command", metavar="ACTION")
+    gen = actions.add_parser("generate", help="generate a fresh instance of the built-in suite")
+    gen.add_argument("--seed", type=integer, required=True)
+    gen.add_argument("--out", type=Path, required=True)
+    gen.set_defaults(func=cmd_generate)
+    data.set_defaults(func=missing_action)
 
-    imp = data_subparsers.add_parser("import", help="convert a public suite (BFCL, NESTFUL, Hugging Face)",
-                                     description="Convert a public function-calling suite into an fcbench suite.")
-    sources = imp.add_subparsers(dest="import_source", metavar="SOURCE", parser_class=imp.__class__)
+    imp = actions.add_parser("import", help="convert a public suite (BFCL, NESTFUL, Hugging Face)",
+                             description="Convert a public function-calling suite into an fcbench suite.")
+    sources = imp.add_subparsers(dest="import_source", metavar="SOURCE")
     sources.required = True
 
     bfcl = sources.add_parser("bfcl", help="BFCL question + possible_answer files")
@@ -40,6 +51,21 @@ def register(subparsers, data_subparsers) -> None:
     hf.add_argument("--limit", type=positive_int, default=None, help="read at most N rows")
     _out_args(hf)
     hf.set_defaults(func=cmd_import_hf)
+
+
+def missing_action(args: argparse.Namespace) -> int:
+    raise UsageError("data needs an action: generate or import")
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from fcbench.suite.generator import write_suite
+
+    if args.out.exists() and any(args.out.iterdir()):
+        raise UsageError(f"{args.out}: folder exists and is not empty")
+    manifest = write_suite(args.out, args.seed)
+    counts = ", ".join(f"{t} {c.get('test', 0)}" for t, c in manifest.get("counts", {}).items())
+    print(f"wrote suite seed {args.seed} to {args.out} ({counts})")
+    return 0
 
 
 def _source_args(parser: argparse.ArgumentParser, path_help: str, package_help: str) -> None:
@@ -65,8 +91,6 @@ def _finish(builder, args: argparse.Namespace) -> int:
 
 
 def _check_name(name: str) -> str:
-    from fcbench.errors import UsageError
-
     if not name or os.sep in name or "/" in name or name.startswith("."):
         raise UsageError(f"{name!r}: a suite name is one folder name (no slashes, not starting with '.')")
     return name

@@ -1,34 +1,18 @@
-"""Command line: ``fcbench run | list | report | data generate``.
-
-Heavy libraries are imported inside the commands, never at module level, so
-``fcbench --help`` stays fast. Every user error ends as one line on stderr and
-exit code 2 (`UsageError` or an argparse error); never a traceback.
-"""
+"""``fcbench run``: evaluate a model on some or all sub-tasks (or continue a run)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
-from fcbench import __version__
-from fcbench.argtypes import integer, model_arg, non_negative_float, non_negative_int, positive_int
+from fcbench.cli.args import integer, model_arg, non_negative_float, non_negative_int, positive_int
+from fcbench.cli.output import wide_console
 from fcbench.errors import UsageError
 
-EXIT_USAGE = 2
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2
-        self.exit(EXIT_USAGE, f"fcbench: error: {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="fcbench", description="Evaluate function calling per sub-task.")
-    parser.add_argument("--version", action="version", version=f"fcbench {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
+def register(sub: Any) -> None:
     run = sub.add_parser("run", help="evaluate a model on the sub-tasks",
                          description="Evaluate a model (provider/model) on some or all sub-tasks.")
     run.add_argument("--model", help="provider/model, e.g. reference/lexical, openai/gpt-4o, replay/out.jsonl")
@@ -62,30 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="first back-off in seconds, doubled each attempt (default 0.5); Retry-After wins")
     run.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
-
-    lst = sub.add_parser("list", help="list the tasks with versions and sample counts")
-    lst.add_argument("--suite", help="count the samples of this suite (folder or imported name) instead")
-
-    rep = sub.add_parser("report", help="show a run's results")
-    rep.add_argument("run_dir", type=Path)
-    rep.add_argument("--format", default="table", help="table (default), markdown, json or csv")
-    rep.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
-
-    data = sub.add_parser("data", help="generate or import suites")
-    data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", parser_class=_Parser)
-    gen = data_sub.add_parser("generate", help="generate a fresh instance of the built-in suite")
-    gen.add_argument("--seed", type=integer, required=True)
-    gen.add_argument("--out", type=Path, required=True)
-    gen.set_defaults(func=cmd_data_generate)
-
-    # Commands that live in their own modules register here. Each `register`
-    # adds its parser and sets `func`; the module's heavy imports stay inside `func`.
-    for register in EXTENSIONS:
-        register(sub, data_sub)
-    return parser
+    run.set_defaults(func=cmd_run)
 
 
-# --------------------------------------------------------------------- run
 def _resolve_run_config(args: argparse.Namespace):
     from fcbench.credentials import redacted_options
     from fcbench.models.base import GenerateConfig
@@ -142,14 +105,6 @@ def _resolve_run_config(args: argparse.Namespace):
     return config
 
 
-def wide_console():
-    """stdout console; logs and pipes get a wide table instead of rich's 80-column default."""
-    from rich.console import Console
-
-    console = Console()
-    return console if console.is_terminal else Console(width=160)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -182,134 +137,3 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"fcbench: {unanswered} samples ended in infrastructure failures (excluded from scores); "
               f"run again with --resume {run_dir}", file=sys.stderr)
     return 0
-
-
-# ------------------------------------------------------------ list/report
-def cmd_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from fcbench.registry import discover_tasks
-    from fcbench.suites import resolve_suite
-
-    suite = resolve_suite(args.suite) if args.suite else None
-    table = Table(title=f"fcbench tasks · suite {suite or 'builtin'}", title_justify="left")
-    for col in ("task", "version", "test", "dev", "main metric", "description"):
-        table.add_column(col, justify="right" if col in ("test", "dev") else "left",
-                         no_wrap=col != "description")
-    for name, task in discover_tasks().items():
-        table.add_row(name, task.version, str(task.count("test", suite)),
-                      str(task.count("dev", suite)), task.main_metric, task.description)
-    wide_console().print(table)
-    return 0
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-
-    from fcbench.report import render
-
-    out = render(args.run_dir, args.format, show_mean=args.mean)
-    if isinstance(out, str):
-        sys.stdout.write(out)
-    else:
-        wide_console().print(out)
-    return 0
-
-
-def cmd_data_generate(args: argparse.Namespace) -> int:
-    from fcbench.suite.generator import write_suite
-
-    if args.out.exists() and any(args.out.iterdir()):
-        raise UsageError(f"{args.out}: folder exists and is not empty")
-    manifest = write_suite(args.out, args.seed)
-    counts = ", ".join(f"{t} {c.get('test', 0)}" for t, c in manifest.get("counts", {}).items())
-    print(f"wrote suite seed {args.seed} to {args.out} ({counts})")
-    return 0
-
-
-COMMANDS = {"run": cmd_run, "list": cmd_list, "report": cmd_report}
-
-
-def _register_importers(subparsers, data_subparsers) -> None:
-    from fcbench.importers import register
-
-    register(subparsers, data_subparsers)
-
-
-# `register(subparsers, data_subparsers)` functions of commands defined elsewhere.
-EXTENSIONS: list = [_register_importers]
-
-
-def _register_run_analysis(subparsers, data_subparsers) -> None:
-    """compare, gate and leaderboard (fcbench/compare.py, fcbench/gate.py, fcbench/leaderboard/)."""
-    from fcbench.compare import register as register_compare
-    from fcbench.gate import register as register_gate
-    from fcbench.leaderboard import register as register_leaderboard
-
-    for register in (register_compare, register_gate, register_leaderboard):
-        register(subparsers, data_subparsers)
-
-
-EXTENSIONS.append(_register_run_analysis)
-
-
-def _register_show(subparsers, data_subparsers) -> None:
-    from fcbench.show import register
-
-    register(subparsers, data_subparsers)
-
-
-EXTENSIONS.append(_register_show)
-
-
-def _error_line(message: str) -> str:
-    """One line for stderr: credentials scrubbed, line breaks folded."""
-    from fcbench.credentials import scrub
-
-    return "fcbench: error: " + " ".join(scrub(message).split())
-
-
-def _os_error(exc: OSError) -> str:
-    """An OS error in words: what failed, on which path."""
-    what = exc.strerror or type(exc).__name__
-    if isinstance(exc, NotADirectoryError):
-        what = "part of this path is a file, not a folder"
-    elif isinstance(exc, FileExistsError) and exc.filename and Path(str(exc.filename)).is_file():
-        what = "is a file, not a folder"
-    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
-    return f"{' -> '.join(paths)}: {what}" if paths else f"{what}: {exc}"
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """The CLI boundary: every user error, OS error and encoding error ends here as one line, exit 2."""
-    from fcbench.credentials import register_environment
-
-    for stream in (sys.stdout, sys.stderr):  # model text may hold lone surrogates: never crash printing
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="backslashreplace")
-    register_environment()
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    handler = getattr(args, "func", None) or COMMANDS.get(args.command)
-    if handler is None:
-        parser.print_help()
-        message = ("data needs an action: generate or import" if args.command == "data"
-                   else "give a command (fcbench --help lists them)")
-        print(_error_line(message), file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        return handler(args)
-    except UsageError as exc:
-        message = str(exc)
-    except OSError as exc:  # a path below a regular file, a read-only folder, a full disk...
-        message = _os_error(exc)
-    except UnicodeError as exc:
-        message = f"text that is not valid UTF-8 ({exc})"
-    except KeyboardInterrupt:
-        print("fcbench: interrupted (resume with --resume RUN_DIR)", file=sys.stderr)
-        return 130
-    print(_error_line(message), file=sys.stderr)
-    return EXIT_USAGE
-
-
-if __name__ == "__main__":
-    sys.exit(main())

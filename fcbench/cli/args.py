@@ -74,3 +74,13 @@ def model_arg(text: str) -> tuple[str, Any]:
     except (ValueError, RecursionError):
         value = raw
     return key.replace("-", "_"), value
+
+
+def task_list(text: str) -> list[str] | None:
+    """``--tasks``: ``all`` (None: every task) or a comma-separated list of names."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if text.strip() == "all":
+        return None
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected 'all' or a comma-separated list of tasks, got {text!r}")
+    return names

@@ -1,0 +1,45 @@
+"""``fcbench leaderboard build SOURCES... --out DIR`` and ``fcbench leaderboard rebuild DIR``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fcbench.errors import UsageError
+
+
+def register(sub: Any) -> None:
+    board = sub.add_parser("leaderboard", help="build leaderboard tables from results.json files")
+    actions = board.add_subparsers(dest="leaderboard_command", metavar="ACTION")  # inherits one-line errors
+    build = actions.add_parser(
+        "build", help="models x sub-tasks tables (Markdown, CSV, HTML) from runs or results.json files",
+        description="One table per suite, split, mode, rules and data version; rebuilt from results.json alone.")
+    build.add_argument("sources", nargs="+", type=Path, metavar="RUN_OR_RESULTS")
+    build.add_argument("--out", type=Path, required=True, help="output folder, e.g. leaderboards/")
+    build.set_defaults(func=cmd_build)
+    rebuild = actions.add_parser("rebuild", help="rebuild a leaderboard folder from the results its index.json lists")
+    rebuild.add_argument("dir", type=Path, metavar="DIR")
+    rebuild.set_defaults(func=cmd_rebuild)
+    board.set_defaults(func=missing_action)
+
+
+def missing_action(args: argparse.Namespace) -> int:
+    raise UsageError("leaderboard needs an action: build or rebuild")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from fcbench.leaderboard.build import build
+
+    boards = build(list(args.sources), args.out)
+    for board in boards:
+        print(f"{args.out / board.slug}.{{md,csv,html}}: {len(board.entries)} run(s) · {board.title}")
+    return 0
+
+
+def cmd_rebuild(args: argparse.Namespace) -> int:
+    from fcbench.leaderboard.build import build, sources_of
+
+    boards = build(sources_of(args.dir), args.dir)
+    print(f"rebuilt {len(boards)} board(s) in {args.dir}")
+    return 0
