@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 MODEL ?= reference/lexical
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean leaderboards selfgate fuzz
+.PHONY: install run test lint bench clean leaderboards selfgate fuzz bench-scoring
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	@# Bytecode for the editable sources: start-up stays fast where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q fcbench tasks
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,7 +27,12 @@ lint: $(STAMP)
 	$(BIN)/ruff check fcbench tasks tests tests_vllm benchmarks
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q fcbench tasks
 	$(BIN)/python benchmarks/throughput.py
+
+# fcbench's scoring against BFCL's checker on the same answers (needs `make bfcl-venv`).
+bench-scoring: $(STAMP) bfcl-venv
+	$(BIN)/python benchmarks/scoring.py --bfcl-venv $(BFCL_VENV)
 
 # The long fuzz profile: adversarial model output through the whole path, in-process and over
 # HTTP (`make test` runs the short one). Prints outputs tried, crashes and wall time.
@@ -92,3 +99,21 @@ test-vllm: $(VLLM_STAMP)
 	$(VLLM_VENV)/bin/pip uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
 	$(VLLM_VENV)/bin/python -m fcbench.testing.tiny_model $(TINY_MODEL)
 	$(VLLM_TEST_ENV) $(VLLM_VENV)/bin/python -m pytest tests_vllm -p no:cacheprovider
+
+# ---- BFCL agreement (`make test-bfcl`): the real bfcl-eval in its own cached venv (no torch,
+# vendor SDKs stubbed), tens of thousands of generated answers scored by it, by fcbench's
+# re-implementation and by fcbench's pipeline under both rules profiles.
+BFCL_VENV ?= $(HOME)/.cache/fcbench/bfcl-venv
+BFCL_WORK ?= $(CURDIR)/build/bfcl_port
+BFCL_ENV := BFCL_VENV=$(BFCL_VENV) BFCL_PORT_WORK=$(BFCL_WORK)
+
+.PHONY: bfcl-venv test-bfcl
+
+bfcl-venv:
+	@BFCL_VENV=$(BFCL_VENV) bash tests_bfcl/setup_venv.sh
+
+test-bfcl: $(STAMP) bfcl-venv
+	cd tests_bfcl && $(BFCL_ENV) $(CURDIR)/$(BIN)/python answers.py
+	cd tests_bfcl && $(BFCL_ENV) $(BFCL_VENV)/bin/python bfcl_verdicts.py
+	cd tests_bfcl && $(BFCL_ENV) $(CURDIR)/$(BIN)/python compare_port.py --repeat 0 --max-show 20
+	cd tests_bfcl && $(BFCL_ENV) $(CURDIR)/$(BIN)/python agreement.py --json $(BFCL_WORK)/agreement.json

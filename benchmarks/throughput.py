@@ -1,15 +1,15 @@
 """Throughput of `fcbench run` against the emulated server, per HTTP backend.
 
 N requests at concurrency C against a server that answers after L seconds.
-The ideal wall time is N / C * L. For each backend this prints the wall time of
-the whole `fcbench run` process, the ideal, their ratio (share of ideal
+The ideal wall time is ceil(N / C) * L. For each backend this prints the wall time of
+the whole `fcbench run` process (launch to exit), the ideal, their ratio (share of ideal
 throughput), the same ratio for the request phase alone (first request to
 last answer, from run.json: start-up, data loading and report excluded), the
-client's CPU per request (the `fcbench run` process, minus the same run with the in-process
-oracle, so loading and scoring are not charged to the HTTP path) and the
-client's peak memory.
+client's CPU per request all-in (the whole `fcbench run` process divided by N), the
+same minus the in-process oracle's run (loading and scoring, so the HTTP path alone),
+and the client's peak memory.
 
-    python benchmarks/throughput.py                    # N=2000, L=0.05, C=64
+    python benchmarks/throughput.py                    # N=1000, L=0.05, C=64
     python benchmarks/throughput.py -n 500 -c 32 --backends openai-compatible
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -64,7 +65,7 @@ def run_fcbench(args: list[str], env: dict[str, str]) -> tuple[float, float, int
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("-n", type=int, default=2000, help="requests (samples)")
+    parser.add_argument("-n", type=int, default=1000, help="requests (samples)")
     parser.add_argument("-l", "--latency", type=float, default=0.05, help="server latency per request, seconds")
     parser.add_argument("-c", "--concurrency", type=int, default=64)
     parser.add_argument("--backends", default=",".join(BACKENDS))
@@ -75,22 +76,23 @@ def main() -> None:
         suite = build_suite(Path(tmp) / "suite", args.n)
         common = ["--suite", str(suite), "--tasks", TASK, "--concurrency", str(args.concurrency)]
         _, base_cpu, _ = run_fcbench([*common, "--model", "reference/oracle", "--out", f"{tmp}/oracle"], env)
-        ideal = args.n / args.concurrency * args.latency
+        ideal = math.ceil(args.n / args.concurrency) * args.latency
         print(f"N={args.n} L={args.latency * 1000:.0f} ms C={args.concurrency}: ideal wall {ideal:.2f} s; "
               f"in-process oracle run {base_cpu:.2f} s CPU (subtracted below)")
         print(f"{'backend':<20} {'wall s':>7} {'ideal':>6} {'share':>6} {'requests s':>10} {'share':>6} "
-              f"{'CPU ms/req':>11} {'peak MiB':>9}")
+              f"{'CPU ms/req':>11} {'minus oracle':>13} {'peak MiB':>9}")
         config = ServerConfig(tasks=TASK, suite=suite, latency_s=args.latency)
         with EmulatedServer(config) as server:
             for backend in args.backends.split(","):
                 url = server.base_url if backend == "anthropic" else server.base_url + "/v1"
                 wall, cpu, rss = run_fcbench([*common, "--model", f"{backend}/emulated", "--base-url", url,
                                               "--out", f"{tmp}/{backend}"], env)
+                all_in = cpu / args.n * 1000
                 per_request = max(cpu - base_cpu, 0.0) / args.n * 1000
                 manifest = json.loads(Path(f"{tmp}/{backend}/run.json").read_text())
                 phase = manifest["sessions"][-1]["requests_wall_s"]
                 print(f"{backend:<20} {wall:7.2f} {ideal:6.2f} {ideal / wall:6.2f} {phase:10.2f} {ideal / phase:6.2f} "
-                      f"{per_request:11.2f} {rss / 1024:9.0f}")
+                      f"{all_in:11.2f} {per_request:13.2f} {rss / 1024:9.0f}")
         stats = server.stats()
         print(f"server: {stats['requests']} requests, max in flight {stats['max_in_flight']}")
 

@@ -25,7 +25,6 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from fcbench.parsing import ParsedCalls, extract_calls, looks_like_call
@@ -197,9 +196,19 @@ class _Budget:
         self.odd_types: set[str] = set()
 
 
+_FLAT = (str, float, bool, type(None))
+
+
 def _plain(value: Any, depth: int, max_depth: int, budget: _Budget) -> Any:
     """A JSON-compatible copy of `value`: dict keys as strings, tuples as lists, other
     Python objects as their repr; below `max_depth` levels, `DEEP`."""
+    if type(value) is dict and len(value) <= 64 and all(
+            type(k) is str and (type(v) in _FLAT or (type(v) is int and -(2**53) < v < 2**53))
+            for k, v in value.items()) and DEEP not in value.values():
+        budget.nodes -= len(value) + 1  # the common case: a flat object of plain values
+        if budget.nodes >= 0:
+            return dict(value)
+        budget.nodes += len(value) + 1
     budget.nodes -= 1
     if budget.nodes < 0:
         budget.too_many = True
@@ -439,11 +448,75 @@ def _fields(text: Any, tool_calls: Any, finish_reason: Any, usage: Any, latency_
 def admit(output: ModelOutput) -> ModelOutput:
     """A backend's output with every field of the promised type (see the module docstring).
 
-    The common case (a well-typed output from fcbench's own backends) costs one pass
-    over the calls' arguments.
+    The common case (an output fcbench's own backends built, already well typed and within
+    bounds) is checked in one pass without copying and handed back as it is; anything else
+    is rebuilt field by field (`_fields`). Both ways give equal outputs (a property test).
     """
+    if type(output) is ModelOutput and _well_typed(output):
+        return output
+    return rebuild(output)
+
+
+def rebuild(output: ModelOutput) -> ModelOutput:
+    """`admit` the long way: every field converted and bounded, always a new object."""
     return _fields(output.text, output.tool_calls, output.finish_reason, output.usage, output.latency_s,
                    output.malformed, output.raw, output.infra_error, output.attempts, output.calls_in_text)
+
+
+def _is_plain(value: Any, depth: int, budget: list[int]) -> bool:
+    """Would `_plain` hand back `value` unchanged, within the node budget? (No copy made.)"""
+    kind = type(value)
+    if kind is str or kind is float or kind is bool or value is None:
+        budget[0] -= 1
+        return budget[0] >= 0
+    if kind is int:
+        budget[0] -= 1
+        return budget[0] >= 0 and value.bit_length() <= MAX_INT_BITS
+    if kind is dict:
+        budget[0] -= 1
+        if depth >= MAX_DEPTH or budget[0] < 0:
+            return False
+        for key, item in value.items():
+            if type(key) is not str or not _is_plain(item, depth + 1, budget):
+                return False
+        return True
+    if kind is list:
+        budget[0] -= 1
+        if depth >= MAX_DEPTH or budget[0] < 0:
+            return False
+        return all(_is_plain(item, depth + 1, budget) for item in value)
+    return False
+
+
+def _is_count(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= MAX_COUNT
+
+
+def _well_typed(output: ModelOutput) -> bool:
+    """Is every field already what `_fields` would make of it?"""
+    text, calls, malformed = output.text, output.tool_calls, output.malformed
+    if text is not None and (type(text) is not str or len(text) > MAX_TEXT_CHARS):
+        return False
+    if malformed is not None and (type(malformed) is not str or not malformed or calls
+                                  or len(malformed) > SHOWN_CHARS):
+        return False
+    if type(calls) is not tuple or len(calls) > MAX_CALLS:
+        return False
+    budget = [MAX_NODES]
+    for call in calls:
+        if (type(call) is not ToolCall or type(call.name) is not str or not call.name.strip()
+                or type(call.arguments) is not dict or not _is_plain(call.arguments, 0, budget)
+                or (call.label is not None and type(call.label) is not str)
+                or (call.id is not None and type(call.id) is not str)):
+            return False
+    usage, latency = output.usage, output.latency_s
+    return ((output.finish_reason is None or type(output.finish_reason) is str)
+            and type(usage) is Usage and _is_count(usage.prompt_tokens) and _is_count(usage.completion_tokens)
+            and type(latency) is float and math.isfinite(latency) and latency >= 0
+            and output.infra_error is None
+            and _is_count(output.attempts) and output.attempts >= 1
+            and type(output.calls_in_text) is bool
+            and _is_plain(output.raw, 0, [MAX_NODES]))
 
 
 _RECORD_FIELDS = ("text", "tool_calls", "finish_reason", "usage", "latency_s", "malformed", "raw",
@@ -488,8 +561,14 @@ def _parse_text(request: Request, output: ModelOutput, decode: Callable[[str], P
         return output  # prose that merely resembles call syntax stays an answer
     calls, problem = admit_calls(parsed.calls)
     if problem:
-        return replace(output, tool_calls=(), malformed=problem)
-    return replace(output, tool_calls=calls, malformed=parsed.malformed)
+        return _with_calls(output, (), problem)
+    return _with_calls(output, calls, parsed.malformed)
+
+
+def _with_calls(o: ModelOutput, calls: tuple[ToolCall, ...], malformed: str | None) -> ModelOutput:
+    """`o` with the calls read from its text (`dataclasses.replace`, without its cost per answer)."""
+    return ModelOutput(o.text, calls, o.finish_reason, o.usage, o.latency_s, malformed, o.raw, o.infra_error,
+                       o.attempts, o.calls_in_text)
 
 
 def read_answer(request: Request, output: ModelOutput, decode: Callable[[str], ParsedCalls] = extract_calls,

@@ -17,6 +17,7 @@ Exit 0 when both hold, 1 otherwise. ``--json OUT`` writes the figures.
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import json
 import sys
@@ -141,6 +142,22 @@ def _has_integral_float(answer: dict) -> bool:
     return any(walk(v) for v in values)
 
 
+def _has_expression(answer: dict) -> bool:
+    """Does an argument of a text answer hold an operator expression (``7 % 3``, ``True + True``,
+    ``(1 if x else 2)``) that BFCL's decoder evaluates and fcbench refuses to run?"""
+    if answer["style"] != "prompt" or not isinstance(answer["result"], str):
+        return False
+    try:
+        tree = ast.parse(answer["result"].strip().strip("`"), mode="eval")
+    except (SyntaxError, ValueError):
+        return False
+    operators = (ast.BinOp, ast.BoolOp, ast.IfExp, ast.Compare)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and any(isinstance(n, operators) for n in ast.walk(node.value)):
+            return True
+    return False
+
+
 def _has_tuple(answer: dict) -> bool:
     if answer["style"] != "prompt":
         return False
@@ -179,7 +196,7 @@ def explain(answer: dict, bfcl: dict, result, entry: dict) -> str | None:
         return "string-punctuation" if bfcl["valid"] else "string-whitespace"
     if cls == "float_tolerance":
         return "expressions" if style == "prompt" and bfcl["valid"] else "float-tolerance"
-    if cls in ("wrong_type", "int_floats") and result.passed and _has_integral_float(answer):
+    if result.passed and error.startswith("type_error") and _has_integral_float(answer):
         return "integral-float"
     if cls == "wrong_type" and result.passed and _has_tuple(answer):
         return "tuples"
@@ -194,6 +211,10 @@ def explain(answer: dict, bfcl: dict, result, entry: dict) -> str | None:
         return "int-in-float-array"
     if result.passed and error.endswith("cannot_find_match"):
         return "optimal-parallel"
+    if result.passed and style == "prompt" and error.endswith("decoder_failed"):
+        return "calls-in-text"  # BFCL's decoder wants the text to be the list; fcbench found the call in it
+    if bfcl["valid"] and "malformed_output" in result.failures and _has_expression(answer):
+        return "expressions"
     if bfcl["valid"] and "wrong_value" in result.failures and _differs_by_punctuation(answer, entry):
         return "string-punctuation"
     return None

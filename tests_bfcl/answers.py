@@ -3,9 +3,12 @@
 Deterministic (one ``random.Random`` per entry, seeded by its id). For every entry of the 12
 single-turn categories, in prompt style (Python, Java or JavaScript text, by category) and FC
 style (``[{name: JSON argument string}]``), it writes right answers (several renderings of
-the accepted values) and labelled error classes (see ``SEMANTIC``, ``TEXTUAL``, ``FC_ONLY`` and
-``IRRELEVANCE_*``). The class is a label for reading the report, not an expected verdict:
-the real verdict comes from bfcl-eval (bfcl_verdicts.py).
+the accepted values) and labelled error classes: value/name/call mutations (mutations.py,
+``SEMANTIC``), spelling variants (``VARIANT_CLASSES``), text around or inside the answer
+(``TEXTUAL``, exotic.py), FC-only shapes (``FC_ONLY``) and, for the irrelevance categories,
+``IRRELEVANCE_PROMPT``/``IRRELEVANCE_FC``. Big categories get a random sample of the classes
+per entry, small ones (simple_java included) all of them. The class is a label for reading
+the report, not an expected verdict: the real verdict comes from bfcl-eval (bfcl_verdicts.py).
 
     python tests_bfcl/answers.py [--out build/bfcl_port/answers.jsonl] [--per-entry 6]
 """

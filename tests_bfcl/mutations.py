@@ -433,6 +433,17 @@ def m_value_for_unset_param(item: Item, calls: list[Call]) -> list[Call] | None:
     return None
 
 
+def m_giant_int_for_float(item: Item, calls: list[Call]) -> list[Call] | None:
+    """A 401-digit integer for a float parameter: BFCL's int-to-float promotion overflows and its
+    checker raises (the port's ``checker_error``)."""
+    options = _typed_params(item, calls, ("float",))
+    if not options or item.language != "python":
+        return None
+    call, key = item.rng.choice(options)
+    call.args[key] = 10**400
+    return calls
+
+
 def m_exotic_value(item: Item, calls: list[Call]) -> list[Call] | None:
     """An argument written as an odd piece of source text of the category's language."""
     text = item.rng.choice(EXOTIC_VALUES[item.language])
@@ -452,15 +463,18 @@ SEMANTIC: dict[str, Callable[[Item, list[Call]], list[Call] | None]] = {
     "unary_operator": m_unary_operator, "arithmetic": m_arithmetic, "positional_arg": m_positional,
     "non_ascii": m_non_ascii, "dotted_name_underscored": m_dotted_name_underscored,
     "wrong_element_type": m_wrong_element_type, "value_for_unset_param": m_value_for_unset_param,
-    "exotic_value": m_exotic_value, "exotic_value_2": m_exotic_value,
+    "exotic_value": m_exotic_value, "exotic_value_2": m_exotic_value, "giant_int_for_float": m_giant_int_for_float,
 }
 # classes that apply to few entries: tried on every entry (they return None where they do not apply)
 ALWAYS = ("int_for_float", "int_in_float_array", "none_for_optional", "empty_list_optional", "dict_keys",
-          "tuple_value", "unexpected_schema_param", "wrong_element_type", "value_for_unset_param", "exotic_value")
+          "tuple_value", "unexpected_schema_param", "wrong_element_type", "value_for_unset_param", "exotic_value",
+          "giant_int_for_float")
 
 
 def sample_value(schema: dict) -> Any:
+    """A plausible value of the schema's type (arrays hold one element of the item type)."""
     kind = schema.get("type", "string")
+    if kind in ("array", "Array", "ArrayList", "tuple"):
+        return [sample_value(schema.get("items") or {})]
     return {"integer": 1, "float": 1.5, "double": 1.5, "long": 1, "boolean": True, "Boolean": True,
-            "array": ["x"], "Array": ["x"], "ArrayList": ["x"], "tuple": [1, 2], "dict": {"k": "v"},
-            "HashMap": {"k": "v"}}.get(kind, "x")
+            "dict": {"k": "v"}, "HashMap": {"k": "v"}}.get(kind, "x")

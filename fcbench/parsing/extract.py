@@ -104,7 +104,7 @@ def _read_piece(piece: str, *, strict: bool) -> ParsedCalls | None:
 
     Not `strict` (a fence among prose): JSON that is not call-like is data, not a call.
     """
-    if piece[:1] in ("[", "{"):
+    if piece[:1] in ("[", "{") and not OPENING.match(piece):  # "[name(" opens calls, never JSON
         values = decode_whole(piece)
         if values is not None:
             if strict or all(v == [] or is_call_like(v) for v in values):

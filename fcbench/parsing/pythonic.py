@@ -34,6 +34,8 @@ _PAREN_OPENING = re.compile(r"\(\s*[A-Za-z_][\w.]*\(")
 _JSON_CONSTANTS = {"true": True, "false": False, "null": None}
 
 
+#: a Python keyword followed by "=" (a cheap test before the text is tokenized)
+_KEYWORD_EQUALS = re.compile(r"\b(?:" + "|".join(keyword.kwlist) + r")\s*=")
 #: stands in for a parameter named after a Python keyword while the text is parsed
 _KEYWORD_ARG = "__fcbench_keyword_{}__"
 
@@ -101,6 +103,8 @@ def _call(node: ast.Call) -> ToolCall:
 def _rename_keyword_arguments(source: str) -> str | None:
     """`source` with every ``<python keyword>=`` argument renamed so that Python parses it,
     or None when there is none (or the text does not tokenize)."""
+    if not _KEYWORD_EQUALS.search(source):
+        return None
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):

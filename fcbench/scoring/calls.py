@@ -32,6 +32,8 @@ class CallCheck:
     (references are exempt from it, since their value is only known at run time);
     None when the check failed before it mattered (a wrong function name or value):
     `schema_valid` the function gives it on demand.
+    `detail` says what is wrong in words; it is written only when read (most checks of a
+    parallel answer's pairing are never shown).
     """
 
     ok: bool
@@ -39,7 +41,7 @@ class CallCheck:
     arg_tp: int
     arg_fp: int
     arg_fn: int
-    detail: str
+    notes: tuple[tuple[str, Any, str], ...] = ()  # (what, argument value or _NO_VALUE, failure)
     schema_valid: bool | None = True
 
     @property
@@ -47,6 +49,14 @@ class CallCheck:
         """Share of argument pairs that agree, in [0, 1] (1 when there are none)."""
         total = self.arg_tp + self.arg_fp + self.arg_fn
         return self.arg_tp / total if total else 1.0
+
+    @property
+    def detail(self) -> str:
+        return "; ".join(what if value is _NO_VALUE else f"{what}={_short(value)} ({failure})"
+                         for what, value, failure in self.notes)
+
+
+_NO_VALUE = object()
 
 
 def gold_name(gold: Any) -> str:
@@ -99,6 +109,41 @@ def _required(tool: Tool | None) -> set[str] | None:
     return {str(r) for r in req} if isinstance(req, list) else set()
 
 
+@dataclass(frozen=True)
+class _GoldPlan:
+    """What `check_call` needs of one (gold call, tool) pair, worked out once per run."""
+
+    name: str
+    accepted: dict[str, list]           # parameter -> accepted values
+    props: dict[str, Any] | None        # the tool's properties (None: no schema to consult)
+    optional: frozenset[str]            # parameters whose accepted values include ""
+    missing: tuple[tuple[str, str], ...]  # (parameter that must be given, failure when left out)
+
+
+_PLANS: dict[tuple[int, int], tuple[Any, Any, _GoldPlan]] = {}
+
+
+def _plan(gold: dict, tool: Tool | None) -> _GoldPlan:
+    cached = _PLANS.get((id(gold), id(tool)))
+    if cached is not None and cached[0] is gold and cached[1] is tool:
+        return cached[2]
+    accepted = gold_arguments(gold)
+    props, required = _properties(tool), _required(tool)
+    optional = frozenset(k for k, acc in accepted.items() if is_optional(acc))
+    missing = []
+    for key in sorted(accepted):
+        # A parameter the schema requires must be given, even where the gold would accept its
+        # omission (as BFCL's checker has it); otherwise "" in the gold allows leaving it out.
+        schema_requires = required is not None and key in required
+        if key in optional and not schema_requires:
+            continue
+        is_required = required is None or key in required
+        missing.append((key, tx.MISSING_REQUIRED_ARG if is_required else tx.MISSING_OPTIONAL_ARG))
+    plan = _GoldPlan(gold_name(gold), accepted, props, optional, tuple(missing))
+    _PLANS[(id(gold), id(tool))] = (gold, tool, plan)
+    return plan
+
+
 def check_call(pred: ToolCall, gold: dict, tool: Tool | None, *,
                known_names: Container[str] | None = None) -> CallCheck:
     """Check `pred` against one gold call. `tool` holds the gold function's schema (or None).
@@ -106,54 +151,51 @@ def check_call(pred: ToolCall, gold: dict, tool: Tool | None, *,
     `known_names` (the sample's library) tells a hallucinated function name from
     a wrong one; without it every wrong name is ``wrong_function``. Never raises.
     """
-    want = gold_name(gold)
-    accepted_by_param = gold_arguments(gold)
+    plan = _plan(gold, tool)
     args = pred_arguments(pred)
-    if pred.name != want:
+    if pred.name != plan.name:
         hallucinated = known_names is not None and pred.name not in known_names
         category = tx.HALLUCINATED_FUNCTION if hallucinated else tx.WRONG_FUNCTION
         return CallCheck(False, (category,), 0, len(args), required_gold_params(gold),
-                         f"called {pred.name!r}, expected {want!r}", None)
+                         ((f"called {pred.name!r}, expected {plan.name!r}", _NO_VALUE, ""),), None)
 
-    props, required = _properties(tool), _required(tool)
+    props, accepted_by_param = plan.props, plan.accepted
     failures: list[str] = []
-    notes: list[str] = []
+    notes: list[tuple[str, Any, str]] = []
     tp = fp = fn = 0
     if not isinstance(pred.arguments, dict):
         failures.append(tx.WRONG_TYPE)
-        notes.append("arguments are not a JSON object")
-    for key in sorted(args, key=str):
-        if key not in accepted_by_param or (props is not None and key not in props):
+        notes.append(("arguments are not a JSON object", _NO_VALUE, ""))
+    for key in (sorted(args, key=str) if len(args) > 1 else args):
+        accepted = accepted_by_param.get(key)
+        if accepted is None or (props is not None and key not in props):
             failures.append(tx.UNEXPECTED_ARG)
-            notes.append(f"unexpected {key}")
+            notes.append((f"unexpected {key}", _NO_VALUE, ""))
             fp += 1
             continue
-        verdict = value_failure(args[key], accepted_by_param[key], props.get(key) if props else None)
+        verdict = value_failure(args[key], accepted, props.get(key) if props else None)
         if verdict is None:
             tp += 1
         else:
             failures.append(verdict)
-            notes.append(f"{key}={_short(args[key])} ({verdict})")
+            notes.append((key, args[key], verdict))
             fp += 1
-            fn += 0 if is_optional(accepted_by_param[key]) else 1
-    for key in sorted(accepted_by_param):
-        # A parameter the schema requires must be given, even where the gold would accept its
-        # omission (as BFCL's checker has it); otherwise "" in the gold allows leaving it out.
-        schema_requires = required is not None and key in required
-        if key in args or (is_optional(accepted_by_param[key]) and not schema_requires):
-            continue
-        is_required = required is None or key in required
-        failures.append(tx.MISSING_REQUIRED_ARG if is_required else tx.MISSING_OPTIONAL_ARG)
-        notes.append(f"missing {key}")
-        fn += 1
+            fn += 0 if key in plan.optional else 1
+    for key, failure in plan.missing:
+        if key not in args:
+            failures.append(failure)
+            notes.append((f"missing {key}", _NO_VALUE, ""))
+            fn += 1
     schema_ok: bool | None = None  # only judged when it can change the verdict
     if not failures:
         schema_ok = schema_valid(args, tool) if isinstance(pred.arguments, dict) else False
         if not schema_ok and schema_valid(canonical_call(gold, tool).arguments, tool):
             # Only when the gold itself satisfies the schema: a generator slip must not fail models.
             failures.append(tx.SCHEMA_INVALID)
-            notes.append("arguments violate the JSON Schema")
-    return CallCheck(not failures, tx.ordered(failures), tp, fp, fn, "; ".join(notes), schema_ok)
+            notes.append(("arguments violate the JSON Schema", _NO_VALUE, ""))
+    if not failures:
+        return CallCheck(True, (), tp, fp, fn, (), schema_ok)
+    return CallCheck(False, tx.ordered(failures), tp, fp, fn, tuple(notes), schema_ok)
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -218,8 +260,13 @@ class CallPairs:
 def pair_weight(check: CallCheck) -> float:
     """Correct pairs first, then same function, then argument agreement; any pair beats none
     (so a wrong call pairs with a leftover gold call and is reported as such)."""
-    same_name = not ({tx.WRONG_FUNCTION, tx.HALLUCINATED_FUNCTION} & set(check.failures))
-    return 1000.0 * check.ok + 10.0 * same_name + check.agreement + 0.001
+    if check.ok:
+        return 1011.001  # 1000 + 10 + full agreement + 0.001
+    same_name = not any(f in _NAME_FAILURES for f in check.failures)
+    return 10.0 * same_name + check.agreement + 0.001
+
+
+_NAME_FAILURES = frozenset({tx.WRONG_FUNCTION, tx.HALLUCINATED_FUNCTION})
 
 
 def tools_by_name(tools: Sequence[Tool]) -> dict[str, Tool]:
@@ -232,9 +279,33 @@ def call_pairs(preds: Sequence[ToolCall], golds: Sequence[dict],
     """Pair predicted and gold calls by maximum-weight matching (order ignored).
 
     Every pred/gold combination is checked once; `pair_weight` ranks them.
-    `known_names` defaults to the names in `tools`.
+    `known_names` defaults to the names in `tools`. When each prediction, in order, finds
+    a correct partner among the gold calls left, that pairing is already optimal (every
+    pair has the top weight, and all calls are paired), and the other combinations are
+    never checked.
     """
-    return pairs_from_checks(check_matrix(preds, golds, tools, known_names=known_names), len(golds))
+    by_name = tools if isinstance(tools, Mapping) else tools_by_name(tools)
+    names = known_names if known_names is not None else set(by_name)
+    checked: dict[tuple[int, int], CallCheck] = {}
+    if len(preds) == len(golds) > 1:
+        pairs = []
+        left = list(range(len(golds)))
+        for i, pred in enumerate(preds):
+            for j in left:
+                if gold_name(golds[j]) != pred.name:
+                    continue
+                check = checked[(i, j)] = check_call(pred, golds[j], by_name.get(pred.name), known_names=names)
+                if check.ok:
+                    pairs.append((i, j, check))
+                    left.remove(j)
+                    break
+            else:
+                break
+        else:
+            return CallPairs(tuple(pairs), (), ())
+    matrix = [[checked.get((i, j)) or check_call(p, g, by_name.get(gold_name(g)), known_names=names)
+               for j, g in enumerate(golds)] for i, p in enumerate(preds)]
+    return pairs_from_checks(matrix, len(golds))
 
 
 def check_matrix(preds: Sequence[ToolCall], golds: Sequence[dict],
@@ -250,6 +321,8 @@ def check_matrix(preds: Sequence[ToolCall], golds: Sequence[dict],
 def pairs_from_checks(checks: list[list[CallCheck]], n_gold: int) -> CallPairs:
     """Optimal unordered pairing from a precomputed `check_matrix` (n_pred x n_gold)."""
     preds, golds = range(len(checks)), range(n_gold)
+    if len(checks) == 1 and n_gold == 1:  # the common case: one call, one gold call
+        return CallPairs(((0, 0, checks[0][0]),), (), ())
     matched = optimal_matching(len(preds), len(golds), lambda i, j: pair_weight(checks[i][j]))
     used_p = {i for i, _ in matched}
     used_g = {j for _, j in matched}

@@ -33,7 +33,7 @@ class Reference:
 
 def parse_reference(value: Any) -> Reference | None:
     """The reference a value is, or None (non-strings and partial-string mentions are not)."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "$" not in value:
         return None
     m = _REFERENCE.match(value.strip())
     return Reference(m.group(1), m.group(2)) if m else None

@@ -37,6 +37,12 @@ ALL: tuple[str, ...] = (
 
 def ordered(categories) -> tuple[str, ...]:
     """Distinct categories in `ALL` order (unknown names last, sorted): stable report output."""
+    if not categories:
+        return ()
     seen = set(categories)
-    known = [c for c in ALL if c in seen]
-    return tuple(known + sorted(c for c in seen if c not in ALL))
+    if len(seen) == 1:
+        return tuple(seen)
+    return tuple(sorted(seen, key=lambda c: (_RANK.get(c, len(ALL)), c)))
+
+
+_RANK = {c: i for i, c in enumerate(ALL)}

@@ -29,6 +29,7 @@ from typing import Any
 from fcbench.scoring.language_values import language_type
 from fcbench.scoring.language_values import read as read_language_value
 
+_SCALARS = (str, int, float, bool)  # values whose exact equality (same type) is a match under every rule here
 WRONG_TYPE = "wrong_type"
 WRONG_VALUE = "wrong_value"
 REL_TOL = 1e-9
@@ -258,6 +259,11 @@ def value_failure(value: Any, accepted: list, schema: dict | None = None) -> str
             value, schema = read_language_value(value, schema), None
         if not isinstance(accepted, (list, tuple)):
             accepted = [accepted]
+        if type(value) in _SCALARS:  # the common case: an exact match needs none of the rules below
+            kind = type(value)
+            if any(type(alt) is kind and alt == value for alt in accepted) and (
+                    kind is not str or value != "" or type_fits(value, declared_types(schema))):
+                return None
         verdicts = []
         for alt in accepted:
             if alt == "" and isinstance(value, list) and not value and type_fits(value, declared_types(schema)):

@@ -167,21 +167,24 @@ class ParamCheck:
         return standardized_lists(self.alternatives)
 
     def checker(self) -> Callable[[Any], Failure | None]:
-        """The check of one value: a lean closure for the common Python scalars and strings,
-        else the general ``check``. The closure is only built when every lookup it needs
-        succeeds, so a bad schema or gold still raises at the point where BFCL raises."""
-        if self.language != "python":
-            return self.check
+        """The check of one value: a lean closure for scalars and strings, else the general
+        ``check``. The closure is only built when every lookup it needs succeeds, so a bad
+        schema or gold still raises at the point where BFCL raises."""
         try:
             expected, item, alternatives, gold_type = self.expected, self.item, self.alternatives, self.gold_type
             strings = self.strings if expected is str else frozenset()
         except Exception:
             return self.check
-        if item is not None or expected is dict or expected is list:
+        if item is not None or expected not in (str, int, float, bool):
             return self.check
+        promote = self.language == "python" and self.schema_type == "float"
         if expected is str:
-            return _python_text_check(self.param, alternatives, strings, gold_type)
-        return _python_scalar_check(self.param, expected, alternatives, gold_type, self.schema_type == "float")
+            check = _text_check(self.param, alternatives, strings, gold_type)
+        else:
+            check = _scalar_check(self.param, expected, alternatives, gold_type, promote)
+        if self.language == "python":
+            return check
+        return _converted(self.param, self.language, self.schema_type, check)
 
     def check(self, value: Any) -> Failure | None:
         """Type step, then value step (``simple_function_checker``'s loop body)."""
@@ -216,9 +219,7 @@ class ParamCheck:
             _ = self.item  # BFCL looks the item type up right away (and fails there if absent)
             return value
         if type(value) is not str:
-            short = "java" if self.language == "java" else "js"
-            return Failure(f"type_error:{short}", "{!r} must be given as a string, got {}: {!r}",
-                           (self.param, type(value).__name__, value))
+            return _not_a_string("type_error:java" if self.language == "java" else "type_error:js", self.param, value)
         convert = java_convert if self.language == "java" else js_convert
         if self.item_name is not None:
             _ = self.item
@@ -258,9 +259,9 @@ class ParamCheck:
         return False
 
 
-def _python_text_check(param: Any, alternatives: Any, strings: frozenset[str], gold_type: type | None
-                       ) -> Callable[[Any], Failure | None]:
-    """``ParamCheck.check`` for a Python string/any parameter, without the general dispatch."""
+def _text_check(param: Any, alternatives: Any, strings: frozenset[str], gold_type: type | None
+                ) -> Callable[[Any], Failure | None]:
+    """``ParamCheck.check`` for a string parameter (after conversion), without the dispatch."""
     variable = gold_type is not None and gold_type is not str
 
     def check(value: Any) -> Failure | None:
@@ -274,10 +275,10 @@ def _python_text_check(param: Any, alternatives: Any, strings: frozenset[str], g
     return check
 
 
-def _python_scalar_check(param: Any, expected: type, alternatives: Any, gold_type: type | None, promote: bool
-                         ) -> Callable[[Any], Failure | None]:
-    """``ParamCheck.check`` for a Python integer/float/boolean parameter: after the type step
-    the value step is plain ``in`` whether or not the parameter counts as a variable."""
+def _scalar_check(param: Any, expected: type, alternatives: Any, gold_type: type | None, promote: bool
+                  ) -> Callable[[Any], Failure | None]:
+    """``ParamCheck.check`` for an integer/float/boolean parameter (after conversion): after
+    the type step the value step is plain ``in`` whether or not it counts as a variable."""
 
     def check(value: Any) -> Failure | None:
         if promote and type(value) is int:
@@ -288,6 +289,24 @@ def _python_scalar_check(param: Any, expected: type, alternatives: Any, gold_typ
         return _type_failure(param, value, expected)
 
     return check
+
+
+def _converted(param: Any, language: str, schema_type: str, check: Callable[[Any], Failure | None]
+               ) -> Callable[[Any], Failure | None]:
+    """A Java/JavaScript scalar: a string, converted by the schema type, then checked."""
+    convert = java_convert if language == "java" else js_convert
+    error_type = "type_error:java" if language == "java" else "type_error:js"
+
+    def converted_check(value: Any) -> Failure | None:
+        if type(value) is not str:
+            return _not_a_string(error_type, param, value)
+        return check(convert(value, schema_type))
+
+    return converted_check
+
+
+def _not_a_string(error_type: str, param: Any, value: Any) -> Failure:
+    return Failure(error_type, "{!r} must be given as a string, got {}: {!r}", (param, type(value).__name__, value))
 
 
 def _type_failure(param: Any, value: Any, expected: type) -> Failure:

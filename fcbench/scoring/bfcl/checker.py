@@ -4,7 +4,7 @@ Dispatch is on substrings of the category, in BFCL's order: "parallel" (order-fr
 matching), then "multiple" (one call, checked against the gold function's doc), else "simple"
 (one call, checked against the FIRST doc whatever the gold name). The per-call check lives in
 calls.py. Everything returns None for "accepted" or a ``Failure`` carrying BFCL's error_type;
-inputs BFCL itself cannot handle raise here too (``runner.check`` reports ``checker_error``).
+inputs BFCL itself cannot handle raise here too (the runner reports ``checker_error``).
 """
 
 from __future__ import annotations

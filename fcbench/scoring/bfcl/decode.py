@@ -1,11 +1,11 @@
-"""Decoding an answer the way BFCL's handlers do, and BFCL's two shape predicates.
+"""Decoding an answer the way BFCL's handlers do, and BFCL's format gate.
 
 Prompt style (``default_decode_ast_prompting``): the raw text loses every leading/trailing
 backtick, newline and space, then gets ``[`` prepended and ``]`` appended when missing, and
 goes to the language's decoder. So a bare fence is removed but a ```` ```python ```` fence
-leaves the word ``python`` behind, and ``f(a=[1])`` (ends with ``]``, so no ``]`` is added)
-becomes the unbalanced ``[f(a=[1])``. Java and JavaScript then cut the first and last
-character unconditionally.
+leaves the word ``python`` behind, and ``f(a=1), [2]`` (it ends with ``]``, so no ``]`` is
+added) becomes the unbalanced ``[f(a=1), [2]``. Java and JavaScript then cut the first and
+last character unconditionally.
 
 FC style (the OpenAI/Claude/Mistral handlers with ``is_fc_model``): the stored result is a list
 of ``{tool name: JSON argument string}``; each element's FIRST key is the name and its value
@@ -79,21 +79,25 @@ def _javascript_prompt(text: str) -> Any:
     return decode_javascript(prompt_text(text)[1:-1])
 
 
-_PROMPT_DECODERS: dict[str, Callable[[str], Any]] = {
+PROMPT_DECODERS: dict[str, Callable[[str], Any]] = {
     "python": _python_prompt, "java": _java_prompt, "javascript": _javascript_prompt,
 }
 
 
 def prompt_decoder(language: str) -> Callable[[str], Any]:
     """The raw prompt decoder of a language (a non-string answer fails in ``prompt_text``)."""
-    return _PROMPT_DECODERS[language]
+    return PROMPT_DECODERS[language]
+
+
+_JSON = json.JSONDecoder().decode  # what json.loads uses for a str (it also takes bytes)
 
 
 def decode_fc_raw(result: Any) -> list[dict]:
     decoded = []
     for tool_call in result:
         name = list(tool_call.keys())[0]
-        decoded.append({name: json.loads(tool_call[name])})
+        arguments = tool_call[name]
+        decoded.append({name: _JSON(arguments) if type(arguments) is str else json.loads(arguments)})
     return decoded
 
 

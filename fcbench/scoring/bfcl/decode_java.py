@@ -68,7 +68,9 @@ class _Decoder:
 
     def _arguments(self, node: Any) -> dict[str | None, str]:
         arguments: dict[str | None, str] = {}
-        for child in node.children:
+        # BFCL walks all children; only named ones can be arguments, so skipping the
+        # punctuation changes nothing and builds fewer node objects
+        for child in node.named_children:
             if child.type == "assignment_expression":
                 key: str | None = self.text(child.children[0])
                 value = self.render(child.children[2])

@@ -41,7 +41,7 @@ def _text(node: Any) -> str:
 
 def _arguments(node: Any) -> dict[str | None, str]:
     arguments: dict[str | None, str] = {}
-    for child in node.children:
+    for child in node.named_children:  # the punctuation children can never be arguments
         if child.type == "assignment_expression":
             key: str | None = _text(child.children[0])
             value = _unquote(_text(child.children[2]))

@@ -28,9 +28,9 @@ _KEYWORD_ARGUMENT = rf"{_NAME}{_WS}={_WS}{_VALUE}"
 _CALL = rf"{_NAME}(?:\.{_NAME})*{_WS}\({_WS}(?:{_KEYWORD_ARGUMENT}(?:{_WS},{_WS}{_KEYWORD_ARGUMENT})*)?{_WS}\)"
 
 _ANSWER = re.compile(rf"\[{_WS}(?:{_CALL}(?:{_WS},{_WS}{_CALL})*)?{_WS}\]")
-# inside a recognized answer, parentheses only occur in strings, so these split it safely
-_CALLS = re.compile(rf"({_NAME}(?:\.{_NAME})*){_WS}\(((?:{_STRING}|[^'\"()])*)\)")
-_ARGUMENTS = re.compile(rf"({_NAME}){_WS}={_WS}({_VALUE})")
+# In a recognized answer, a scan finds, in order, each callee ("f(") and each keyword
+# argument ("a=value"); strings are consumed whole, so nothing inside them is seen.
+_PARTS = re.compile(rf"({_NAME}(?:\.{_NAME})*){_WS}\(|({_NAME}){_WS}={_WS}({_VALUE})")
 _SCALARS = re.compile(_SCALAR)
 
 _KEYWORDS = frozenset(keyword.kwlist)
@@ -45,23 +45,26 @@ def flat_decode(source: str) -> list[dict] | None:
     """The decoded calls, or None when another route must decide."""
     if not _ANSWER.fullmatch(source):
         return None
+    calls: list[dict] = []
+    arguments: dict[str, Any] = {}
     try:
-        calls = []
-        for callee, arguments in _CALLS.findall(source):
-            if any(part in _KEYWORDS for part in callee.split(".")):
-                return None
-            decoded: dict[str, Any] = {}
-            for name, value in _ARGUMENTS.findall(arguments):
-                if name in _KEYWORDS:
+        for callee, name, value in _PARTS.findall(source):
+            if callee:
+                if any(part in _KEYWORDS for part in callee.split(".")):
                     return None
-                if value[0] == "[":
-                    decoded[name] = [_scalar(item) for item in _SCALARS.findall(value)]
-                else:
-                    decoded[name] = _scalar(value)
-            calls.append({callee: decoded})
-        return calls
+                arguments = {}
+                calls.append({callee: arguments})
+            elif name in _KEYWORDS:
+                return None
+            elif value[0] == "'" or value[0] == '"':
+                arguments[name] = value[1:-1]  # the most common value: a plain string
+            elif value[0] == "[":
+                arguments[name] = [_scalar(item) for item in _SCALARS.findall(value)]
+            else:
+                arguments[name] = _scalar(value)
     except (_Fallback, ValueError):
         return None
+    return calls
 
 
 def _scalar(text: str) -> Any:

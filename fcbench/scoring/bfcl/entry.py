@@ -21,6 +21,8 @@ class BfclEntry:
     BFCL's eval runner loads them without the language hint, so the checker sees those names
     and not the ``string`` the model was shown. ``ground_truth`` is
     ``[{function name: {param: [accepted values]}}]`` and ``[]`` for (ir)relevance items.
+
+    Treat an entry as read-only: the checks prepared from its docs and gold are cached on it.
     """
 
     id: str

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fcbench.scoring.bfcl.checker import check_calls
-from fcbench.scoring.bfcl.decode import decode_fc_raw, is_call_list, prompt_decoder
+from fcbench.scoring.bfcl.decode import PROMPT_DECODERS, decode_fc_raw, is_call_list
 from fcbench.scoring.bfcl.entry import BfclEntry, BfclUnavailable, BfclVerdict
 
 STYLES = ("prompt", "fc")
@@ -30,13 +30,7 @@ def check(entry: BfclEntry, decoded: list[dict], *, underscore_to_dot: bool) -> 
     ``underscore_to_dot``: the FC setting of BFCL's model registry; the checker then expects
     ``math_factorial`` for a doc named ``math.factorial``.
     """
-    try:
-        failure = check_calls(entry, decoded, underscore_to_dot)
-    except Exception as exc:  # BFCL's checker raises on these inputs; its runner would stop
-        return BfclVerdict(False, "checker_error", (f"{type(exc).__name__}: {exc}",))
-    if failure is None:
-        return _PASS
-    return BfclVerdict(False, failure.error_type, (failure.message,))
+    return _checked(entry, decoded, underscore_to_dot)
 
 
 def evaluate(entry: BfclEntry, answer: object, *, style: str) -> BfclVerdict:
@@ -46,7 +40,7 @@ def evaluate(entry: BfclEntry, answer: object, *, style: str) -> BfclVerdict:
     if style == "fc":
         decoder: Callable[[Any], Any] = decode_fc_raw
     elif style == "prompt":
-        decoder = prompt_decoder("python" if entry.is_relevance else entry.language)
+        decoder = PROMPT_DECODERS["python" if entry.is_relevance else entry.language]
     else:
         raise ValueError(f"unknown style {style!r}; expected one of {STYLES}")
     try:
@@ -56,14 +50,23 @@ def evaluate(entry: BfclEntry, answer: object, *, style: str) -> BfclVerdict:
     except Exception as exc:  # whatever BFCL's decoder would raise: the answer does not decode
         if entry.is_relevance:
             return _relevance(entry, called=False)
-        return BfclVerdict(False, "ast_decoder:decoder_failed", (f"{type(exc).__name__}: {exc}",))
+        return BfclVerdict(False, "ast_decoder:decoder_failed", (_describe(exc),))
     if not is_call_list(decoded):
         if entry.is_relevance:
             return _relevance(entry, called=False)
-        return BfclVerdict(False, "ast_decoder:decoder_wrong_output_format", (f"decoded to {decoded!r:.200}",))
+        return BfclVerdict(False, "ast_decoder:decoder_wrong_output_format",
+                           (f"decoded to a {type(decoded).__name__}, not a list of {{name: {{arguments}}}}",))
     if entry.is_relevance:
         return _relevance(entry, called=len(decoded) > 0)
-    return check(entry, decoded, underscore_to_dot=style == "fc")
+    return _checked(entry, decoded, style == "fc")
+
+
+def _checked(entry: BfclEntry, decoded: list[dict], underscore_to_dot: bool) -> BfclVerdict:
+    try:
+        failure = check_calls(entry, decoded, underscore_to_dot)
+    except Exception as exc:  # BFCL's checker raises on these inputs; its runner would stop
+        return BfclVerdict(False, "checker_error", (_describe(exc),))
+    return _PASS if failure is None else BfclVerdict(False, failure.error_type, (failure.message,))
 
 
 def _relevance(entry: BfclEntry, called: bool) -> BfclVerdict:
@@ -72,3 +75,10 @@ def _relevance(entry: BfclEntry, called: bool) -> BfclVerdict:
     if "irrelevance" in entry.category:
         return _CALLED if called else _PASS
     return _PASS if called else _NOT_CALLED
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        return f"{type(exc).__name__}: {exc}"[:500]
+    except Exception:  # an exception whose message cannot be built
+        return type(exc).__name__
