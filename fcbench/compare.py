@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
-from fcbench.runfiles import load_manifest_file, load_results_file
+from fcbench.runlog import Outcomes, read_run
 from fcbench.stats import (
     mcnemar_one_sided,
     mcnemar_two_sided,
@@ -27,7 +27,6 @@ from fcbench.stats import (
     two_proportion_one_sided,
     two_proportion_two_sided,
 )
-from fcbench.store import MANIFEST, RESULTS, SAMPLES, read_results
 
 CONFIDENCE = 0.95
 
@@ -62,64 +61,42 @@ class RunScores:
     fcbench_version: str | None
     limit: int | None
     tasks: dict[str, TaskScores] = field(default_factory=dict)
-    results: dict[str, Any] = field(default_factory=dict)
 
 
-def _results_path(path: Path) -> Path:
-    if path.is_dir():
-        if not (path / RESULTS).exists():
-            raise UsageError(f"{path}: not a finished run folder (no {RESULTS})")
-        return path / RESULTS
-    if not path.exists():
-        raise UsageError(f"{path}: no such run folder or results file")
-    return path
-
-
-def _positional_outcomes(task: dict[str, Any]) -> tuple[dict | None, str | None]:
-    block = task.get("outcomes")
-    if not isinstance(block, dict) or not isinstance(block.get("passed"), str):
+def _positional_outcomes(outcomes: Outcomes | None) -> tuple[dict | None, str | None]:
+    if outcomes is None:
         return None, None
-    marks = block["passed"]
-    return ({f"#{i}": (mark == "1", ()) for i, mark in enumerate(marks) if mark in "01"},
-            block.get("ids_sha256"))
+    return ({f"#{i}": (mark == "1", ()) for i, mark in enumerate(outcomes.passed) if mark in "01"},
+            outcomes.ids_sha256)
 
 
 def load_scores(path: Path | str) -> RunScores:
     """Read a run folder or a results.json (with run.json and samples.jsonl beside it when present)."""
-    path = Path(path)
-    results_file = _results_path(path)
-    results = load_results_file(results_file)
-    folder = results_file.parent
-    manifest = load_manifest_file(folder / MANIFEST) if (folder / MANIFEST).exists() else {}
-    data = {**((manifest.get("fingerprint_fields") or {}).get("tasks") or {})}
+    run = read_run(path)
+    results = run.results
+    assert results is not None, "read_run gives a finished run"
+    data = run.manifest.data_of if run.manifest is not None else {}
     per_sample = None
-    if (folder / SAMPLES).exists():
+    if run.has_samples:
         per_sample = {}
-        for result in read_results(folder).values():
+        for result in run.samples().values():
             if result.status == "scored":
                 per_sample.setdefault(result.task, {})[result.sample_id] = (bool(result.passed),
                                                                             tuple(result.failures))
-    run = RunScores(
-        source=str(path), model=str(results.get("model") or "?"), mode=results.get("mode"),
-        rules=str(results.get("rules") or "fcbench"),
-        split=results.get("split"), suite=(results.get("suite") or {}).get("name") or "fcbench-sim",
-        created=results.get("created") or manifest.get("created"),
-        fcbench_version=results.get("fcbench_version"), limit=results.get("limit", manifest.get("limit")),
-        results=results)
-    for name, t in results["tasks"].items():
-        n = int(t.get("n") or 0)
-        score = t.get("score")
-        n_passed = t.get("n_passed")
-        if n_passed is None and score is not None and t.get("main_metric", "accuracy") == "accuracy":
-            n_passed = round(score * n)
-        by_position, ids_hash = _positional_outcomes(t)
-        by_id = per_sample.get(name, {}) if per_sample is not None else None
-        run.tasks[name] = TaskScores(
-            name=name, version=t.get("version") or (data.get(name) or {}).get("version"),
-            checksum=t.get("checksum") or (data.get(name) or {}).get("checksum"),
-            n=n, n_passed=int(n_passed or 0), score=score, ci=t.get("ci"),
-            by_id=by_id, by_position=by_position, ids_hash=ids_hash)
-    return run
+    scores = RunScores(
+        source=str(path), model=results.model or "?", mode=results.mode, rules=results.rules,
+        split=results.split, suite=results.suite_name, created=results.created,
+        fcbench_version=results.fcbench_version, limit=results.limit)
+    for name, t in results.tasks.items():
+        by_position, ids_hash = _positional_outcomes(t.outcomes)
+        known = data.get(name)
+        scores.tasks[name] = TaskScores(
+            name=name, version=t.version or (known.version if known else None),
+            checksum=t.checksum or (known.checksum if known else None),
+            n=t.n, n_passed=int(t.n_passed or 0), score=t.score, ci=list(t.ci) if t.ci else None,
+            by_id=per_sample.get(name, {}) if per_sample is not None else None,
+            by_position=by_position, ids_hash=ids_hash)
+    return scores
 
 
 def check_same_data(a: RunScores, b: RunScores, tasks: list[str]) -> None:

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 
 class UsageError(Exception):
-    """The user gave us something we cannot use. Message is one line."""
+    """The user gave us something we cannot use. Message is one line.
+
+    `detail` is context worth seeing first (the tail of a server's log that would not
+    start); the CLI prints it once, above the one-line error.
+    """
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.detail = detail
 
 
 class InfraError(Exception):

@@ -74,20 +74,37 @@ async def add_judgement(sample: Sample, task: Task, result: SampleResult, judge:
     return replace(result, metrics=dict(judged.metrics), details=dict(judged.details))
 
 
+async def ask(model: Model, request: Request, policy: RetryPolicy) -> tuple[ModelOutput | InfraError, int]:
+    """The backend's answer within the retry budget, or the infrastructure error that ended it,
+    with the attempts made. Never raises for a backend's fault."""
+    try:
+        return await with_retries(lambda: model.generate(request), policy)
+    except RetriesExhausted as exc:
+        return exc, exc.attempts
+    except Exception as exc:  # a backend bug or an SDK surprise: recorded, never fatal
+        return InfraError("backend_error", f"{type(exc).__name__}: {exc}", retryable=False), 1
+
+
+async def finish_sample(sample: Sample, task: Task, request: Request, answer: ModelOutput | InfraError,
+                        attempts: int, latency_s: float, *, rules: RulesProfile = FCBENCH,
+                        judge: Model | None = None, policy: RetryPolicy | None = None) -> SampleResult:
+    """The one way from a backend's answer (or its failure) to a recorded result, for the
+    per-sample and the batched runner alike: admitted and parsed once, scored, judged."""
+    if isinstance(answer, InfraError):
+        return infra_result(sample, task, answer, attempts, latency_s)
+    if isinstance(answer, ModelOutput):
+        answer = replace(answer, attempts=attempts, latency_s=answer.latency_s or latency_s)
+    result = score_output(sample, task, request, answer, rules)
+    if judge is not None:
+        result = await add_judgement(sample, task, result, judge, policy or RetryPolicy())
+    return result
+
+
 async def run_sample(sample: Sample, task: Task, request: Request, model: Model,
                      policy: RetryPolicy, judge: Model | None = None,
                      rules: RulesProfile = FCBENCH) -> SampleResult:
+    """Ask the backend (with retries), then `finish_sample`."""
     start = time.perf_counter()
-    try:
-        output, attempts = await with_retries(lambda: model.generate(request), policy)
-    except RetriesExhausted as exc:
-        return infra_result(sample, task, exc, exc.attempts, time.perf_counter() - start)
-    except Exception as exc:  # a backend bug or an SDK surprise: recorded, never fatal
-        error = InfraError("backend_error", f"{type(exc).__name__}: {exc}", retryable=False)
-        return infra_result(sample, task, error, 1, time.perf_counter() - start)
-    if not output.latency_s:
-        output = replace(output, latency_s=time.perf_counter() - start)
-    result = score_output(sample, task, request, replace(output, attempts=attempts), rules)
-    if judge is not None:
-        result = await add_judgement(sample, task, result, judge, policy)
-    return result
+    answer, attempts = await ask(model, request, policy)
+    return await finish_sample(sample, task, request, answer, attempts, time.perf_counter() - start,
+                               rules=rules, judge=judge, policy=policy)

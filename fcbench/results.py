@@ -10,10 +10,12 @@ import hashlib
 from collections import Counter
 from typing import Any, Iterable, Protocol, Sequence
 
-from fcbench import __version__
 from fcbench.records import SampleResult, Score
+from fcbench.runlog import MetricInfo, Outcomes, ResultTotals, RunResults, TaskResults
+from fcbench.scoring.metrics import undeclared
 from fcbench.stats import bootstrap_interval, wilson_interval
 from fcbench.task import Task
+from fcbench.version import __version__
 
 CONFIDENCE = 0.95
 BOOTSTRAP_RESAMPLES = 1000
@@ -52,33 +54,30 @@ def main_score_interval(task: Task, scores: Sequence[Score]) -> tuple[list[float
     return [round(low, 6), round(high, 6)], f"bootstrap-{BOOTSTRAP_RESAMPLES}"
 
 
-def task_results(task: Task, results: Iterable[SampleResult]) -> dict[str, Any]:
+def task_results(task: Task, results: Iterable[SampleResult], checksum: str | None = None,
+                 outcomes: Outcomes | None = None) -> TaskResults:
     results = list(results)
     scored = [r for r in results if r.status == "scored"]
-    infra = [r for r in results if r.status == "infra_error"]
     scores = [Score(bool(r.passed), r.metrics, r.failures, r.details) for r in scored]
     metrics = task.aggregate(scores) if scores else {}
+    declared = [*task.metrics, *undeclared(task.metrics, {k for s in scores for k in s.metrics})]
     failures = Counter(f for r in scored for f in r.failures)
     ci, ci_method = main_score_interval(task, scores)
     judged_by = Counter(str(r.details["rules"]) for r in scored if r.details.get("rules"))
-    out = {
-        "version": task.version,
-        "n": len(scored),
-        "n_infra_error": len(infra),
-        "n_passed": sum(1 for s in scores if s.passed),
-        "main_metric": task.main_metric,
-        "score": metrics.get(task.main_metric),
-        "ci": ci,
-        "ci_method": ci_method,
-        "metrics": {k: round(v, 6) for k, v in metrics.items()},
-        "failures": dict(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
-    }
-    if judged_by:  # a rules profile that judges some samples only (--rules bfcl) says how many
-        out["rules_judged"] = dict(sorted(judged_by.items()))
-    return out
+    return TaskResults(
+        name=task.name, version=task.version, n=len(scored), n_infra_error=len(results) - len(scored),
+        n_passed=sum(1 for s in scores if s.passed), main_metric=task.main_metric,
+        score=metrics.get(task.main_metric), ci=(ci[0], ci[1]) if ci else None, ci_method=ci_method,
+        metrics={k: round(v, 6) for k, v in metrics.items()},
+        failures=dict(sorted(failures.items(), key=lambda kv: (-kv[1], kv[0]))),
+        checksum=checksum, outcomes=outcomes,
+        # a rules profile that judges some samples only (--rules bfcl) says how many
+        rules_judged=dict(sorted(judged_by.items())),
+        metric_info={m.name: MetricInfo(**m.info()) for m in declared if m.name in metrics},
+        report_metrics=tuple(task.report_metrics))
 
 
-def outcome_string(samples: Sequence[Any], latest: dict[str, SampleResult]) -> dict[str, str]:
+def outcome_string(samples: Sequence[Any], latest: dict[str, SampleResult]) -> Outcomes:
     """Per-sample pass/fail in data order: '1' passed, '0' failed, '.' not scored.
 
     With the hash of the ordered sample ids, two results files over the same data
@@ -90,44 +89,32 @@ def outcome_string(samples: Sequence[Any], latest: dict[str, SampleResult]) -> d
         r = latest.get(sample_id)
         marks.append("." if r is None or r.status != "scored" else "1" if r.passed else "0")
     digest = hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()[:16]
-    return {"ids_sha256": digest, "passed": "".join(marks)}
+    return Outcomes(digest, "".join(marks))
 
 
 def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
-                  manifest: dict[str, Any]) -> dict[str, Any]:
+                  manifest: dict[str, Any]) -> RunResults:
     """Per-task metrics. Deterministic: no timing, so a resumed run matches an uninterrupted one."""
-    per_task: dict[str, Any] = {}
+    per_task: dict[str, TaskResults] = {}
     mine_all: list[SampleResult] = []
     for plan in plans:
         mine = [latest[s.id] for s in plan.samples if s.id in latest]
         mine_all.extend(mine)
-        per_task[plan.task.name] = task_results(plan.task, mine)
         # The data version travels with the scores, so a bare results.json can be compared.
         data = (manifest.get("tasks") or {}).get(plan.task.name) or {}
-        per_task[plan.task.name]["checksum"] = data.get("checksum", getattr(plan, "checksum", None))
-        per_task[plan.task.name]["outcomes"] = outcome_string(plan.samples, latest)
+        per_task[plan.task.name] = task_results(plan.task, mine, data.get("checksum", getattr(plan, "checksum", None)),
+                                                outcome_string(plan.samples, latest))
     n_samples = sum(len(p.samples) for p in plans)
     infra_kinds = Counter(r.output.infra_error.kind for r in mine_all
                           if r.status == "infra_error" and r.output.infra_error)
-    return {
-        "fcbench_version": __version__,
-        "model": manifest.get("model"),
-        "mode": manifest.get("mode"),
-        "rules": manifest.get("rules") or "fcbench",
-        "split": manifest.get("split"),
-        "suite": manifest.get("suite"),
-        "limit": manifest.get("limit"),
-        "created": manifest.get("created"),
-        "fingerprint": manifest.get("fingerprint"),
-        "tasks": per_task,
-        "totals": {
-            "samples": n_samples,
-            "scored": sum(1 for r in mine_all if r.status == "scored"),
-            "infra_errors": sum(infra_kinds.values()),
-            "infra_error_kinds": dict(sorted(infra_kinds.items())),
-            "missing": n_samples - len(mine_all),
-        },
-    }
+    return RunResults(
+        fcbench_version=__version__, model=manifest.get("model"), mode=manifest.get("mode"),
+        rules=manifest.get("rules") or "fcbench", split=manifest.get("split"), suite=manifest.get("suite"),
+        limit=manifest.get("limit"), created=manifest.get("created"), fingerprint=manifest.get("fingerprint"),
+        tasks=per_task,
+        totals=ResultTotals(samples=n_samples, scored=sum(1 for r in mine_all if r.status == "scored"),
+                            infra_errors=sum(infra_kinds.values()), infra_error_kinds=dict(sorted(infra_kinds.items())),
+                            missing=n_samples - len(mine_all)))
 
 
 def runtime_totals(latest: Iterable[SampleResult]) -> dict[str, Any]:

@@ -1,9 +1,17 @@
 """The runner: plans a run, resumes it if asked, drives samples through the pipeline.
 
 A run is fingerprinted by what decides its scores: model, mode, tasks and
-their versions, data checksums, split, limit and sampling parameters.
-``--resume`` re-runs only samples that are missing or ended in an
-infrastructure failure, and refuses when the fingerprint differs.
+their versions, data checksums, split, limit, sampling parameters and (when not
+the default) the rules profile. ``--resume`` re-runs only samples that are missing
+or ended in an infrastructure failure, and refuses when the fingerprint differs.
+
+The backend is started before the first sample; one that cannot start ends the run
+with a `UsageError` whose detail (a server's log tail) the CLI prints once. Samples
+then go to the backend one by one, at most ``--concurrency`` at a time, or as one batch
+(in-process vLLM); either way each answer takes the same way to its record
+(`fcbench.pipeline.finish_sample`) and is appended to ``samples.jsonl`` as it finishes.
+At the end ``results.json`` is rebuilt from ``samples.jsonl`` and ``run.json`` gets the
+session, the totals and the status.
 """
 
 from __future__ import annotations
@@ -13,29 +21,29 @@ import hashlib
 import json
 import platform
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from fcbench import __version__
 from fcbench.credentials import redact
 from fcbench.dataset import file_checksum
-from fcbench.errors import UsageError
+from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
-from fcbench.pipeline import run_sample
-from fcbench.records import Mode, Request, Sample, SampleResult
+from fcbench.pipeline import ask, finish_sample
+from fcbench.records import Mode, ModelOutput, Request, Sample, SampleResult
 from fcbench.registry import tasks_for
 from fcbench.results import build_results, runtime_totals
 from fcbench.retry import RetryPolicy
-from fcbench.runfiles import load_suite_manifest
+from fcbench.runlog import RunResults
 from fcbench.scoring.profiles import DEFAULT as DEFAULT_RULES
 from fcbench.scoring.profiles import profile as rules_profile
 from fcbench.store import RunStore
+from fcbench.suites import read_suite_manifest
 from fcbench.task import Task
+from fcbench.version import __version__
 
 
 @dataclass
@@ -131,7 +139,7 @@ def suite_info(config: RunConfig) -> dict[str, Any]:
     info: dict[str, Any] = {"name": Path(config.suite).name, "path": str(config.suite)}
     manifest = Path(config.suite) / "suite.json"
     if manifest.exists():
-        info.update(load_suite_manifest(manifest))
+        info.update(read_suite_manifest(manifest))
     return info
 
 
@@ -186,10 +194,11 @@ class Runner:
             manifest = self._manifest()
             self.store.create(manifest)
             return manifest, {}
-        manifest = self.store.load_manifest()
-        if manifest.get("fingerprint") != self.fingerprint:
+        loaded = self.store.load_manifest()
+        if loaded.fingerprint != self.fingerprint:
             raise UsageError(f"cannot resume {self.store.run_dir}: it is a different run ("
-                             f"{explain_mismatch(manifest.get('fingerprint_fields', {}), self.fields)})")
+                             f"{explain_mismatch(loaded.fingerprint_fields, self.fields)})")
+        manifest = loaded.data  # written back whole, with this session added
         manifest["status"] = "running"
         done = self.store.results()
         tasks_of = {s.id: p.task.name for p in self.plans for s in p.samples}
@@ -212,7 +221,7 @@ class Runner:
                     out.append((plan, sample))
         return out
 
-    async def run(self, on_result: ProgressHook | None = None) -> dict[str, Any]:
+    async def run(self, on_result: ProgressHook | None = None) -> RunResults:
         manifest, done = self.prepare()
         try:
             return await self._run(manifest, done, on_result)
@@ -232,7 +241,7 @@ class Runner:
             pass
 
     async def _run(self, manifest: dict[str, Any], done: dict[str, SampleResult],
-                   on_result: ProgressHook | None) -> dict[str, Any]:
+                   on_result: ProgressHook | None) -> RunResults:
         todo = self.pending(done)
         if todo:
             await self._start_backend()
@@ -241,19 +250,23 @@ class Runner:
         self.store.open_for_append()
         semaphore = asyncio.Semaphore(max(1, self.config.concurrency))
 
-        async def one(plan: TaskPlan, sample: Sample) -> None:
-            async with semaphore:
-                request = self.request_for(plan, sample)
-                result = await run_sample(sample, plan.task, request, self.model, self.config.retry, self.judge,
-                                          self.rules)
+        def record(plan: TaskPlan, result: SampleResult) -> None:
             self.store.append(result)
             if on_result is not None:
                 on_result(plan.task.name, result)
 
+        async def one(plan: TaskPlan, sample: Sample) -> None:
+            async with semaphore:
+                request = self.request_for(plan, sample)
+                started = time.perf_counter()
+                answer, attempts = await ask(self.model, request, self.config.retry)
+                result = await self._finish(plan, sample, request, answer, attempts, time.perf_counter() - started)
+            record(plan, result)
+
         requests_started = time.perf_counter()
         try:
             if self.model.batched:
-                await self._run_batched(todo, on_result)
+                await self._run_batched(todo, record)
             else:
                 await asyncio.gather(*(one(plan, sample) for plan, sample in todo))
             session["requests_wall_s"] = round(time.perf_counter() - requests_started, 3)
@@ -265,14 +278,14 @@ class Runner:
 
         final = self.store.results()
         results = build_results(self.plans, final, manifest)
-        self.store.write_results(results)
+        self.store.write_results(results.to_dict())
         session.update({"finished": utc_now(), "wall_s": round(time.time() - started, 3)})
         manifest["sessions"].append(session)
         manifest["finished"] = session["finished"]
-        manifest["status"] = "complete" if results["totals"]["infra_errors"] == 0 else "incomplete"
+        manifest["status"] = "complete" if results.totals.infra_errors == 0 else "incomplete"
         manifest.pop("stopped_by", None)
         manifest["backend"] = self.model.settings()  # now with what the backend learned while running
-        totals = {**results["totals"], **runtime_totals(final.values())}
+        totals = {**results.totals.to_dict(), **runtime_totals(final.values())}
         totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],
                                                     totals["completion_tokens"], self.config.model_args)
         manifest["totals"] = totals
@@ -281,44 +294,36 @@ class Runner:
 
     async def _start_backend(self) -> None:
         """Start the backend before any sample; a backend that cannot start ends the run cleanly."""
-        from fcbench.errors import InfraError
-
         try:
             await self.model.start()
         except InfraError as exc:
             await self.model.aclose()
-            first, _, detail = str(exc).partition("\n")
-            if detail:  # e.g. the tail of a server's log: shown before the one-line error
-                print(detail, file=sys.stderr)
+            first, _, detail = str(exc).partition("\n")  # e.g. the tail of a server's log
             raise UsageError(f"{self.config.model} could not start: {first} (the run folder is kept; "
-                             f"--resume {self.store.run_dir} after fixing it)") from None
+                             f"--resume {self.store.run_dir} after fixing it)", detail=detail or None) from None
+
+    async def _finish(self, plan: TaskPlan, sample: Sample, request: Request, answer: ModelOutput | InfraError,
+                      attempts: int, latency_s: float) -> SampleResult:
+        return await finish_sample(sample, plan.task, request, answer, attempts, latency_s, rules=self.rules,
+                                   judge=self.judge, policy=self.config.retry)
 
     async def _run_batched(self, todo: list[tuple[TaskPlan, Sample]],
-                           on_result: ProgressHook | None) -> None:
-        """Backends such as in-process vLLM get the whole run as one batch."""
-        from fcbench.pipeline import add_judgement, infra_result, score_output
-
+                           record: Callable[[TaskPlan, SampleResult], None]) -> None:
+        """Backends such as in-process vLLM get the whole run as one batch; each answer then
+        takes the same way to its record as a per-sample answer (`finish_sample`)."""
         requests = [self.request_for(plan, sample) for plan, sample in todo]
         started = time.perf_counter()
         try:
-            outputs = await self.model.generate_batch(requests)
+            answers: list[ModelOutput | InfraError] = list(await self.model.generate_batch(requests))
         except Exception as exc:  # the whole batch failed: every sample is an infra failure
-            from fcbench.errors import InfraError
-
             error = exc if isinstance(exc, InfraError) else InfraError("backend_error", f"{type(exc).__name__}: {exc}")
-            for plan, sample in todo:
-                result = infra_result(sample, plan.task, error, 1, time.perf_counter() - started)
-                self.store.append(result)
-                if on_result is not None:
-                    on_result(plan.task.name, result)
-            return
-        for (plan, sample), request, output in zip(todo, requests, outputs):
-            result = score_output(sample, plan.task, request, output, self.rules)
-            if self.judge is not None:
-                result = await add_judgement(sample, plan.task, result, self.judge, self.config.retry)
-            self.store.append(result)
-            if on_result is not None:
-                on_result(plan.task.name, result)
+            answers = [error] * len(todo)
+        if len(answers) != len(todo):
+            error = InfraError("backend_error", f"the batch gave {len(answers)} answers for {len(todo)} requests")
+            answers = [error] * len(todo)
+        elapsed = time.perf_counter() - started
+        for (plan, sample), request, answer in zip(todo, requests, answers):
+            record(plan, await self._finish(plan, sample, request, answer, 1, elapsed))
 
 
 def default_run_dir(model: str, root: Path = Path("runs")) -> Path:

@@ -14,9 +14,8 @@ from typing import Any, Iterator
 
 from fcbench.errors import UsageError
 from fcbench.records import Sample, SampleResult, ToolCall
-from fcbench.runfiles import load_manifest_file
+from fcbench.runlog import RunManifest, read_run
 from fcbench.scoring import taxonomy
-from fcbench.store import MANIFEST, read_results
 
 WIDTH = 100
 # Control characters other than newline and tab: a model's text must not drive the terminal.
@@ -109,15 +108,15 @@ def describe(sample: Sample | None, result: SampleResult) -> str:
     return "\n".join(out)
 
 
-def load_samples_of_run(run_dir: Path, manifest: dict[str, Any]) -> dict[str, Sample]:
+def load_samples_of_run(manifest: RunManifest) -> dict[str, Sample]:
     """The run's samples, from the suite it ran on (empty when that data is gone)."""
     from fcbench.registry import discover_tasks
 
-    suite = (manifest.get("suite") or {}).get("path")
-    split = manifest.get("split", "test")
+    suite = (manifest.suite or {}).get("path")
+    split = manifest.split
     tasks = discover_tasks()
     samples: dict[str, Sample] = {}
-    for name in manifest.get("tasks", {}):
+    for name in manifest.tasks:
         task = tasks.get(name)
         if task is None:
             continue
@@ -157,12 +156,12 @@ def show_samples(run_dir: Path, *, task: str | None = None, failure: str | None 
     """The text ``fcbench show`` prints, line by line (`UsageError` for a bad run folder or filter)."""
     if not run_dir.is_dir():
         raise UsageError(f"{run_dir}: no such run folder")
-    if not (run_dir / MANIFEST).exists():
-        raise UsageError(f"{run_dir}: not a run folder (no {MANIFEST})")
-    manifest = load_manifest_file(run_dir / MANIFEST)
-    results = sorted(read_results(run_dir).values(), key=lambda r: r.sample_id)
-    if task and task not in manifest.get("tasks", {}):
-        raise UsageError(f"task {task!r} is not in this run (tasks: {', '.join(manifest.get('tasks', {}))})")
+    run = read_run(run_dir, finished=False)
+    manifest = run.manifest
+    assert manifest is not None, "read_run(finished=False) requires run.json"
+    results = sorted(run.samples().values(), key=lambda r: r.sample_id)
+    if task and task not in manifest.tasks:
+        raise UsageError(f"task {task!r} is not in this run (tasks: {', '.join(manifest.tasks)})")
     if failure:
         known = {*taxonomy.ALL, "unclassified", *(f for r in results for f in r.failures)}
         if failure not in known:
@@ -172,7 +171,7 @@ def show_samples(run_dir: Path, *, task: str | None = None, failure: str | None 
         for r in chosen:
             yield json.dumps(r.to_dict(), ensure_ascii=False)
         return
-    samples = load_samples_of_run(run_dir, manifest)
+    samples = load_samples_of_run(manifest)
     if not chosen:
         yield "no sample matches"
     for r in chosen:

@@ -18,9 +18,10 @@ string; a line that is too big, too deep or holds numbers JSON has no words
 for (NaN) is bounded, and the line's ``notes`` say what was changed. Every
 line passes `fcbench.credentials.scrub` on its way to disk.
 
-Reading is strict: a line that is not UTF-8, not JSON or not a result (a field
-missing or of the wrong type, an unknown status) is a `UsageError` naming the
-file, the line and the field, never a silent drop.
+Reading is strict (`fcbench.runlog.read_samples`, the one reader of run folders): a
+line that is not UTF-8, not JSON or not a result (a field missing or of the wrong type,
+an unknown status) is a `UsageError` naming the file, the line and the field, never a
+silent drop.
 """
 
 from __future__ import annotations
@@ -35,12 +36,8 @@ from typing import Any
 
 from fcbench.credentials import scrub
 from fcbench.errors import UsageError
-from fcbench.records import RecordError, SampleResult
-from fcbench.runfiles import check_manifest, read_json
-
-MANIFEST = "run.json"
-SAMPLES = "samples.jsonl"
-RESULTS = "results.json"
+from fcbench.records import SampleResult
+from fcbench.runlog import MANIFEST, RESULTS, SAMPLES, RunManifest, read_manifest, read_samples
 
 #: a line longer than this is bounded before it is written
 MAX_LINE_CHARS = 1_000_000
@@ -49,7 +46,6 @@ MAX_STORED_STRING = 100_000
 MAX_STORED_ITEMS = 10_000
 MAX_STORED_DEPTH = 64
 #: every line the store writes starts so; a torn last line is a prefix of one
-LINE_START = b'{"sample_id": "'
 
 
 def _dumps(data: Any) -> str:
@@ -127,49 +123,6 @@ def encode_line(record: dict[str, Any]) -> bytes:
         return (json.dumps(json.loads(line), ensure_ascii=True) + "\n").encode("ascii")
 
 
-# ---------------------------------------------------------------- reading
-def _torn_tail(tail: bytes) -> bool:
-    """Is this unterminated last line what a kill mid-write leaves (a prefix of a result line)?"""
-    return tail.startswith(LINE_START) or LINE_START.startswith(tail)
-
-
-def read_results(run_dir: Path) -> dict[str, SampleResult]:
-    """Latest result per sample id; a torn trailing line is ignored, any other bad line refused."""
-    path = Path(run_dir) / SAMPLES
-    latest: dict[str, SampleResult] = {}
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return latest
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    lines = data.split(b"\n")
-    tail = lines.pop()  # b"" when the file ends with a newline
-    if tail and not _torn_tail(tail):
-        raise UsageError(f"{path}:{len(lines) + 1}: the last line is not a result line cut off by a kill "
-                         f"(it starts {tail[:30]!r}); remove that line, then run again")
-    for lineno, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        where = f"{path}:{lineno}"
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise UsageError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); "
-                             "remove or repair that line") from None
-        try:
-            record = json.loads(text)
-        except (ValueError, RecursionError) as exc:
-            reason = exc.msg if isinstance(exc, json.JSONDecodeError) else type(exc).__name__
-            raise UsageError(f"{where}: not a JSON result line ({reason}); remove or repair that line") from None
-        try:
-            result = SampleResult.from_dict(record)
-        except RecordError as exc:
-            raise UsageError(f"{where}: not a result line: {exc}") from None
-        latest[result.sample_id] = result
-    return latest
-
-
 class _Syncer:
     """fsyncs a file on its own thread when asked (``os.fsync`` releases the GIL)."""
 
@@ -228,12 +181,12 @@ class RunStore:
         write_json_atomic(self.manifest_path, manifest)
         self._latest = {}
 
-    def load_manifest(self) -> dict[str, Any]:
+    def load_manifest(self) -> RunManifest:
         if not self.run_dir.is_dir():
             raise UsageError(f"{self.run_dir}: no such run folder")
         if not self.manifest_path.exists():
             raise UsageError(f"{self.run_dir}: not a run folder (no {MANIFEST})")
-        return check_manifest(read_json(self.manifest_path), self.manifest_path)
+        return read_manifest(self.manifest_path)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json_atomic(self.manifest_path, manifest)
@@ -241,7 +194,7 @@ class RunStore:
     def open_for_append(self) -> None:
         path = self.run_dir / SAMPLES
         if self._latest is None:
-            self._latest = read_results(self.run_dir)  # checks every line before anything is changed
+            self._latest = read_samples(self.run_dir)  # checks every line before anything is changed
         self._truncate_torn_tail(path)
         self._fh = path.open("ab")
         self._syncer = _Syncer(self._fh.fileno())
@@ -290,7 +243,7 @@ class RunStore:
         """The latest result per sample: from memory once the store has read or written the
         folder, else read (strictly) from ``samples.jsonl``."""
         if self._latest is None:
-            self._latest = read_results(self.run_dir)
+            self._latest = read_samples(self.run_dir)
         return dict(self._latest)
 
     def write_results(self, results: dict[str, Any]) -> None:

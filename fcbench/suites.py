@@ -5,15 +5,17 @@ folder, or that looks like a path (it holds a path separator or starts with
 ``.`` or ``~``), is a folder. A bare name is looked up in the suites home:
 ``$FCBENCH_SUITES`` when set, else ``$XDG_CACHE_HOME/fcbench/suites`` (default
 ``~/.cache/fcbench/suites``), which is where ``fcbench data import`` writes
-when no ``--out`` is given. Standard library only.
+when no ``--out`` is given.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.records import RecordError, field_of
 
 SUITES_ENV = "FCBENCH_SUITES"
 
@@ -45,9 +47,16 @@ def resolve_suite(name_or_dir: str | Path) -> Path:
     raise UsageError(f"{text}: no such suite folder, and no imported suite of that name in {suites_home()}")
 
 
-def available_suites() -> list[str]:
-    """Names of the suites in the suites home (folders holding a ``suite.json``), sorted."""
-    home = suites_home()
-    if not home.is_dir():
-        return []
-    return sorted(p.name for p in home.iterdir() if (p / "suite.json").is_file())
+def read_suite_manifest(path: Path) -> dict[str, Any]:
+    """The name and version fields of a suite's ``suite.json`` (written by ``fcbench data``)."""
+    from fcbench.runlog import read_json
+
+    data = read_json(path)
+    try:
+        info = {"name": field_of(data, "name", "string", default=None, nullable=True),
+                "version": field_of(data, "version", "string", default=None, nullable=True),
+                "seed": field_of(data, "seed", "integer", default=None, nullable=True),
+                "generator_version": field_of(data, "generator_version", "string", default=None, nullable=True)}
+    except RecordError as exc:
+        raise UsageError(f"{path}: field {exc}") from None
+    return {k: v for k, v in info.items() if v is not None}

@@ -1,8 +1,13 @@
 """The task plugin API.
 
-A task is a class with a name, a version, a description and four jobs:
-load its samples, build the request for a sample (native or prompt mode),
-score one model output, and aggregate per-sample scores into metrics.
+A task is a class with a name, a version, a description, its declared metrics
+(`fcbench.scoring.metrics.Metric`) and four jobs: load its samples, build the
+request for a sample (native or prompt mode), score one model output, and
+aggregate per-sample scores into metrics. `CallTask` is the base of tasks whose
+gold is a list of calls: it writes the reference calls and the verdict.
+
+A ``prompt.md`` beside a task's module is its prompt-mode instruction (unless the
+class sets `prompt_instruction` itself).
 
 Built-in tasks live in ``tasks/<name>/`` (installed as ``fcbench_tasks.<name>``)
 and expose their class as ``TASK``; third-party packages register theirs under
@@ -15,16 +20,22 @@ Data layout: a *suite* is a folder with one sub-folder per task holding
 
 from __future__ import annotations
 
+import inspect
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Awaitable, Callable, ClassVar, Literal, Sequence
 
 from fcbench.dataset import load_samples
 from fcbench.parsing import CALL_FORMAT
 from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
+from fcbench.scoring import taxonomy
+from fcbench.scoring.calls import canonical_call, gold_name, tools_by_name
+from fcbench.scoring.gold import gold_calls
+from fcbench.scoring.metrics import Metric, aggregate, pass_rate
+from fcbench.scoring.outputs import gate_failure
 
 Expects = Literal["calls", "text"]
-
 
 
 class Task:
@@ -34,7 +45,9 @@ class Task:
     version: ClassVar[str] = "1"
     description: ClassVar[str] = ""
     main_metric: ClassVar[str] = "accuracy"
-    # Secondary metrics shown in the report table, in order.
+    #: every metric the task reports, declared once (aggregation, direction, label)
+    metrics: ClassVar[tuple[Metric, ...]] = (pass_rate(),)
+    #: declared metrics shown beside the main one in reports, in order
     report_metrics: ClassVar[tuple[str, ...]] = ()
     expects: ClassVar[Expects] = "calls"
     # JSON Schema for a sample's `gold`; checked when samples are loaded.
@@ -42,9 +55,24 @@ class Task:
     # Instruction for prompt mode (the tool library and format are appended).
     prompt_instruction: ClassVar[str] = "You can call the functions listed below."
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "prompt_instruction" not in cls.__dict__:
+            try:
+                prompt = Path(inspect.getfile(cls)).with_name("prompt.md")
+            except (TypeError, OSError):  # a class defined interactively has no file
+                return
+            if prompt.is_file():
+                cls.prompt_instruction = prompt.read_text(encoding="utf-8").strip()
+
     def __init__(self, root: Path | None = None):
         #: the task's folder; its ``data/`` sub-folder holds the built-in suite.
         self.root = Path(root) if root else None
+
+    @classmethod
+    def metric(cls, name: str) -> Metric | None:
+        """The declaration of one of the task's metrics (None when it declares none of that name)."""
+        return next((m for m in cls.metrics if m.name == name), None)
 
     # ---------------------------------------------------------------- data
     def data_file(self, split: str = "test", suite_dir: Path | None = None) -> Path:
@@ -130,7 +158,8 @@ class Task:
         raise NotImplementedError
 
     def aggregate(self, scores: Sequence[Score]) -> dict[str, float]:
-        return aggregate_metrics(scores)
+        """Every declared metric over the scores; tasks with ``custom`` metrics add theirs."""
+        return aggregate(self.metrics, scores)
 
     async def judge(self, sample: Sample, output: ModelOutput, score: Score,
                     generate: Callable[[Request], Awaitable[ModelOutput]]) -> Score:
@@ -147,36 +176,29 @@ def render_calls(calls: Sequence[ToolCall]) -> str:
     return json.dumps([c.to_dict() for c in calls], ensure_ascii=False)
 
 
-def aggregate_metrics(scores: Sequence[Score]) -> dict[str, float]:
-    """Default aggregation shared by all tasks.
+class CallTask(Task):
+    """A task whose gold is a list of calls (``{"calls": [...]}``).
 
-    * ``accuracy``: share of samples that passed;
-    * a per-sample metric ``X`` that is a rate is averaged over the samples
-      that report it (so a metric only defined on some samples, like
-      ``no_tool_accuracy``, is a mean over those);
-    * counts named ``X_tp``, ``X_fp``, ``X_fn`` are summed and turned into
-      micro-averaged ``X_precision``, ``X_recall`` and ``X_f1``.
+    The perfect answer is the gold calls with their first accepted values (`canonical_call`),
+    the first `reference_call_limit` of them; `verdict` turns a scorer's findings into
+    pass/fail and failure categories the same way for every call task.
     """
-    out: dict[str, float] = {}
-    if not scores:
-        return out
-    out["accuracy"] = sum(1 for s in scores if s.passed) / len(scores)
-    sums: dict[str, float] = {}
-    counts: dict[str, int] = {}
-    for s in scores:
-        for key, value in s.metrics.items():
-            sums[key] = sums.get(key, 0.0) + float(value)
-            counts[key] = counts.get(key, 0) + 1
-    prf_stems = {k[:-3] for k in sums if k.endswith(("_tp", "_fp", "_fn"))}
-    for stem in sorted(prf_stems):
-        tp, fp, fn = (sums.get(f"{stem}_{x}", 0.0) for x in ("tp", "fp", "fn"))
-        p = tp / (tp + fp) if tp + fp else 1.0
-        r = tp / (tp + fn) if tp + fn else 1.0
-        out[f"{stem}_precision"] = p
-        out[f"{stem}_recall"] = r
-        out[f"{stem}_f1"] = 2 * p * r / (p + r) if p + r else 0.0
-    for key in sorted(sums):
-        if key.endswith(("_tp", "_fp", "_fn")):
-            continue
-        out[key] = sums[key] / counts[key]
-    return out
+
+    reference_call_limit: ClassVar[int | None] = None
+
+    def reference_calls(self, sample: Sample) -> list[ToolCall]:
+        tools = tools_by_name(sample.tools)
+        golds = gold_calls(sample)[:self.reference_call_limit]
+        return [canonical_call(g, tools.get(gold_name(g))) for g in golds]
+
+    @staticmethod
+    def verdict(output: ModelOutput, correct: bool, found: Iterable[str]) -> tuple[bool, tuple[str, ...]]:
+        """(passed, failures): an unreadable answer or one without calls fails on that alone;
+        otherwise the sample passes when the scorer found it `correct`, and fails with the
+        categories it `found` (in taxonomy order)."""
+        gate = gate_failure(output)
+        if gate is not None:
+            return False, (gate,)
+        if correct:
+            return True, ()
+        return False, taxonomy.ordered(found)

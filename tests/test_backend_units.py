@@ -19,24 +19,20 @@ import pytest
 from aiohttp import web
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.models.anthropic_api import (
-    AnthropicModel,
+from fcbench.models.anthropic_api import AnthropicModel
+from fcbench.models.anthropic_wire import (
     anthropic_messages,
     anthropic_tool_choice,
     messages_payload,
     parse_messages_response,
 )
+from fcbench.models.api_errors import infra_error_for_status, retry_after_seconds, sdk_infra_error
 from fcbench.models.base import GenerateConfig
-from fcbench.models.chat_format import (
-    chat_payload,
-    infra_error_for_status,
-    parse_chat_response,
-    retry_after_seconds,
-    sdk_infra_error,
-    with_call_ids,
-)
+from fcbench.models.call_ids import with_call_ids
+from fcbench.models.endpoints import EndpointPool
 from fcbench.models.openai_api import OpenAIModel
-from fcbench.models.openai_compatible import EndpointPool, OpenAICompatibleModel
+from fcbench.models.openai_compatible import OpenAICompatibleModel
+from fcbench.models.openai_wire import chat_payload, parse_chat_response
 from fcbench.models.pricing import estimate_cost
 from fcbench.models.registry import resolve_model
 from fcbench.records import Message, Request, Tool, ToolCall

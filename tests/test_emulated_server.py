@@ -22,10 +22,11 @@ import openai
 import pytest
 
 from fcbench.errors import UsageError
-from fcbench.models.anthropic_api import AnthropicModel, messages_payload
+from fcbench.models.anthropic_api import AnthropicModel
+from fcbench.models.anthropic_wire import messages_payload
 from fcbench.models.base import GenerateConfig
-from fcbench.models.chat_format import chat_payload
 from fcbench.models.openai_api import OpenAIModel
+from fcbench.models.openai_wire import chat_payload
 from fcbench.parsing import extract_calls
 from fcbench.pipeline import score_output
 from fcbench.records import Sample, ToolCall

@@ -32,9 +32,9 @@ from hypothesis import strategies as st
 
 from fcbench.errors import InfraError
 from fcbench.intake import JsonError, loads, output_from_record, read_answer
-from fcbench.models.anthropic_api import parse_messages_response
+from fcbench.models.anthropic_wire import parse_messages_response
 from fcbench.models.base import Model
-from fcbench.models.chat_format import parse_chat_response
+from fcbench.models.openai_wire import parse_chat_response
 from fcbench.models.replay import bfcl_output
 from fcbench.pipeline import run_sample
 from fcbench.records import ModelOutput, SampleResult
@@ -42,8 +42,9 @@ from fcbench.registry import discover_tasks
 from fcbench.report import render
 from fcbench.results import build_results
 from fcbench.retry import RetryPolicy
+from fcbench.runlog import read_samples
 from fcbench.scoring import taxonomy
-from fcbench.store import RunStore, read_results
+from fcbench.store import RunStore
 from fcbench.task import render_calls
 
 EXAMPLES = int(os.environ.get("FCBENCH_FUZZ_EXAMPLES", "250"))
@@ -172,7 +173,7 @@ def test_no_model_output_can_break_the_path(store, case):
 def test_the_fuzzed_run_folder_reads_back_and_reports(store, capsys):
     """After the fuzz: the folder's samples.jsonl reads strictly, results and every report render."""
     store.sync()
-    latest = read_results(store.run_dir)
+    latest = read_samples(store.run_dir)
     assert latest, "the fuzz test recorded nothing"
 
     class Plan:
@@ -181,8 +182,8 @@ def test_the_fuzzed_run_folder_reads_back_and_reports(store, capsys):
 
     plans = [Plan(TASKS[name], SAMPLES[name]) for name in TASKS]
     manifest = store.load_manifest()
-    results = build_results(plans, latest, manifest)
-    store.write_results(results)
+    results = build_results(plans, latest, manifest.data)
+    store.write_results(results.to_dict())
     for fmt in ("json", "csv", "markdown"):
         assert render(store.run_dir, fmt)
     assert render(store.run_dir, "table") is not None

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from fcbench.cli import main
 from fcbench.registry import discover_tasks
+from fcbench.runlog import read_samples
 from fcbench.scoring import taxonomy
-from fcbench.store import read_results
 from fcbench.testing import EmulatedServer, ServerConfig
 
 OUTCOMES: Counter = Counter()
@@ -77,7 +77,7 @@ def check_round(run_dir, provider: str, bodies: list[bytes]) -> None:
                            "--limit", str(LIMIT), "--out", str(run_dir), "--quiet", "--retries", "0",
                            "--rate-limit-retries", "0", "-M", "timeout=20")
     assert code == 0, err
-    results = read_results(run_dir)
+    results = read_samples(run_dir)
     assert len(results) == len(KEYS), "a sample was lost"
     for result in results.values():
         if result.status == "infra_error":

@@ -23,8 +23,8 @@ from fcbench.intake import (
     plain_json,
     rebuild,
 )
-from fcbench.models.anthropic_api import parse_messages_response
-from fcbench.models.chat_format import parse_chat_response
+from fcbench.models.anthropic_wire import parse_messages_response
+from fcbench.models.openai_wire import parse_chat_response
 from fcbench.models.replay import bfcl_output
 from fcbench.records import ModelOutput, ToolCall, Usage
 

@@ -34,12 +34,12 @@ def test_judge_adds_a_score_to_response_generation_only(tmp_path):
                        judge="test/always-a")
     runner = Runner(config, OracleModel("reference/oracle"), tmp_path / "run", judge=judge)
     results = asyncio.run(runner.run())
-    rg = results["tasks"]["response_generation"]
+    rg = results.tasks["response_generation"]
     # Asked twice per reply (both orders); "A" wins once and loses once: a tie, 0.5.
     assert len(judge.requests) == 2 * 4
-    assert rg["metrics"]["judge_score"] == 0.5
-    assert rg["score"] == 1.0, "the judge never changes pass/fail"
-    assert "judge_score" not in results["tasks"]["parameter_value"]["metrics"]
+    assert rg.metrics["judge_score"] == 0.5
+    assert rg.score == 1.0, "the judge never changes pass/fail"
+    assert "judge_score" not in results.tasks["parameter_value"].metrics
     assert json.loads((tmp_path / "run" / "run.json").read_text())["fingerprint_fields"]["judge"] == "test/always-a"
     assert "response_generation" in discover_tasks()
 

@@ -16,8 +16,8 @@ from conftest import REPO
 
 # Lowest first. A module belongs to the longest prefix listed.
 LAYERS: list[set[str]] = [
-    {"fcbench.errors", "fcbench.records", "fcbench", "fcbench.credentials",
-     "fcbench.runfiles"},                                                       # typed records, checked reading
+    {"fcbench.errors", "fcbench.records", "fcbench", "fcbench.version", "fcbench.credentials",
+     "fcbench.runlog", "fcbench.frames"},                                       # typed records, one reader
     {"fcbench.dataset", "fcbench.parsing", "fcbench.scoring", "fcbench.suite",  # building blocks
      "fcbench.retry", "fcbench.stats", "fcbench.schemas", "fcbench.suites",
      "fcbench.intake"},

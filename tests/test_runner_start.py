@@ -9,8 +9,8 @@ import pytest
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import Model
 from fcbench.records import ModelOutput, Request
+from fcbench.runlog import read_samples
 from fcbench.runner import RunConfig, Runner
-from fcbench.store import read_results
 
 
 class NeverStarts(Model):
@@ -39,6 +39,24 @@ def test_start_failure_is_one_usage_error_and_no_sample_is_recorded(tmp_path, ca
         asyncio.run(runner.run())
     assert "\n" not in str(info.value) and "could not start: the server exited with code 1" in str(info.value)
     assert "--resume" in str(info.value)
-    assert "log line 2" in capsys.readouterr().err, "the detail (a server log tail) is shown"
+    assert info.value.detail == "log line 1\nlog line 2", "the detail (a server log tail) travels with the error"
+    assert capsys.readouterr().err == "", "library code prints nothing: the CLI shows the error"
     assert model.asked == 0 and model.closed
-    assert read_results(tmp_path / "run") == {}
+    assert read_samples(tmp_path / "run") == {}
+
+
+def test_the_cli_shows_a_start_failure_once_detail_first(tmp_path, capsys, monkeypatch):
+    import fcbench.cli.run as run_command
+    from fcbench.cli import main
+
+    def start_fails(args):
+        model = NeverStarts()
+        runner = Runner(RunConfig(model="test/never-starts", tasks="parameter_value", limit=3), model,
+                        tmp_path / "run")
+        asyncio.run(runner.run())
+
+    monkeypatch.setattr(run_command, "cmd_run", start_fails)
+    assert main(["run", "--model", "test/never-starts"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("log line 2") == 1 and err.count("could not start") == 1
+    assert err.index("log line 1") < err.index("fcbench: error:"), "the log tail first, then the one-line error"

@@ -142,20 +142,20 @@ def test_task_results_carry_a_wilson_interval_of_the_pass_rate():
     rows = [result(i, i < 30) for i in range(40)] + [
         SampleResult("x", "t", "infra_error", ModelOutput())]
     out = task_results(CountingTask(), rows)
-    assert (out["n"], out["n_passed"], out["score"]) == (40, 30, 0.75)
-    assert out["ci_method"] == "wilson"
-    assert out["ci"] == pytest.approx(wilson_interval(30, 40), abs=1e-6)
+    assert (out.n, out.n_passed, out.score) == (40, 30, 0.75)
+    assert out.ci_method == "wilson"
+    assert out.ci == pytest.approx(wilson_interval(30, 40), abs=1e-6)
 
 
 def test_task_results_bootstrap_a_non_proportion_main_metric():
     rows = [result(i, True, quality=(i % 5) / 4) for i in range(50)]
     out = task_results(MeanScoreTask(), rows)
-    assert out["ci_method"].startswith("bootstrap")
-    low, high = out["ci"]
-    assert low < out["score"] < high and high - low < 0.3
-    assert task_results(MeanScoreTask(), rows)["ci"] == out["ci"], "seeded: same data, same interval"
+    assert out.ci_method.startswith("bootstrap")
+    low, high = out.ci
+    assert low < out.score < high and high - low < 0.3
+    assert task_results(MeanScoreTask(), rows).ci == out.ci, "seeded: same data, same interval"
 
 
 def test_task_results_without_scored_samples_have_no_interval():
     out = task_results(CountingTask(), [SampleResult("x", "t", "infra_error", ModelOutput())])
-    assert out["ci"] is None and out["score"] is None and not math.isnan(out["n"])
+    assert out.ci is None and out.score is None and not math.isnan(out.n)

@@ -10,7 +10,8 @@ import pytest
 from fcbench.errors import InfraError, UsageError
 from fcbench.records import InfraFailure, ModelOutput, SampleResult, ToolCall
 from fcbench.retry import RetriesExhausted, RetryPolicy, with_retries
-from fcbench.store import RunStore, read_results
+from fcbench.runlog import read_samples
+from fcbench.store import RunStore
 
 
 def result(sid: str, status: str = "scored") -> SampleResult:
@@ -28,7 +29,7 @@ def test_torn_last_line_is_dropped_and_cut_before_appending(tmp_path):
     path = tmp_path / "run" / "samples.jsonl"
     with path.open("a") as fh:  # what a SIGKILL in the middle of a write leaves behind
         fh.write('{"sample_id": "b", "task": "t", "sta')
-    assert list(read_results(tmp_path / "run")) == ["a"], "a torn line is not a finished sample"
+    assert list(read_samples(tmp_path / "run")) == ["a"], "a torn line is not a finished sample"
     store.open_for_append()
     store.append(result("c"))
     store.close()
@@ -43,7 +44,7 @@ def test_later_line_wins_for_a_rerun_sample(tmp_path):
     store.append(result("a", "infra_error"))
     store.append(result("a"))
     store.close()
-    assert read_results(tmp_path / "run")["a"].status == "scored"
+    assert read_samples(tmp_path / "run")["a"].status == "scored"
 
 
 def test_create_refuses_a_non_empty_folder(tmp_path):

@@ -11,8 +11,9 @@ from conftest import param_sample, write_jsonl
 from fcbench.errors import UsageError
 from fcbench.models.base import Model
 from fcbench.records import ModelOutput, SampleResult, ToolCall
+from fcbench.runlog import read_samples
 from fcbench.runner import RunConfig, Runner
-from fcbench.store import MAX_STORED_STRING, RunStore, encode_line, read_results
+from fcbench.store import MAX_STORED_STRING, RunStore, encode_line
 
 
 def result(output: ModelOutput, details: dict | None = None, sample_id: str = "s1") -> SampleResult:
@@ -28,7 +29,7 @@ def round_trip(tmp_path, res: SampleResult) -> SampleResult:
     raw = (tmp_path / "samples.jsonl").read_bytes()
     raw.decode("utf-8")  # always valid UTF-8
     assert raw.count(b"\n") == 1
-    return read_results(tmp_path)[res.sample_id]
+    return read_samples(tmp_path)[res.sample_id]
 
 
 def test_a_lone_surrogate_is_escaped_and_reads_back_exactly(tmp_path):
@@ -80,10 +81,10 @@ def test_a_torn_tail_is_ignored_but_a_foreign_tail_is_refused(tmp_path):
     path = tmp_path / "samples.jsonl"
     good = path.read_bytes()
     path.write_bytes(good + b'{"sample_id": "s2", "task": "param')  # killed mid-write
-    assert list(read_results(tmp_path)) == ["s1"]
+    assert list(read_samples(tmp_path)) == ["s1"]
     path.write_bytes(good + b"GARBAGE")
     with pytest.raises(UsageError, match="not a result line cut off by a kill"):
-        read_results(tmp_path)
+        read_samples(tmp_path)
 
 
 class Interrupting(Model):
@@ -111,7 +112,7 @@ def test_a_run_stopped_by_an_exception_says_so_and_resume_finishes_it(tmp_path):
         asyncio.run(runner.run())
     manifest = json.loads((tmp_path / "run" / "run.json").read_text())
     assert manifest["status"] == "interrupted" and manifest["stopped_by"] == "interrupted"
-    assert len(read_results(tmp_path / "run")) == 2
+    assert len(read_samples(tmp_path / "run")) == 2
 
     class Gold(Interrupting):
         async def generate(self, request):
@@ -121,6 +122,6 @@ def test_a_run_stopped_by_an_exception_says_so_and_resume_finishes_it(tmp_path):
     backend = Gold()
     results = asyncio.run(Runner(config, backend, tmp_path / "run", resume=True).run())
     assert backend.calls == 3  # only the samples that had not finished
-    assert results["tasks"]["parameter_value"]["score"] == 1.0
+    assert results.tasks["parameter_value"].score == 1.0
     manifest = json.loads((tmp_path / "run" / "run.json").read_text())
     assert manifest["status"] == "complete" and "stopped_by" not in manifest

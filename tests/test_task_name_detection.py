@@ -8,7 +8,7 @@ from fcbench_tasks.name_detection import TASK
 from fcbench.intake import read_answer
 from fcbench.records import Message, ModelOutput, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
-from fcbench.task import aggregate_metrics
+from fcbench.scoring.metrics import aggregate
 
 TASK_ = TASK()
 OBJ = {"type": "object", "properties": {}}
@@ -70,7 +70,7 @@ def test_metrics_per_sample_and_aggregate():
                                  "hallucinated_name_rate": 0, "tool_accuracy": 0}
     assert "tool_accuracy" not in scores[2].metrics and scores[2].metrics["no_tool_accuracy"] == 1
     agg = TASK_.aggregate(scores)
-    assert agg == {**aggregate_metrics(scores), "name_macro_f1": agg["name_macro_f1"]}
+    assert agg == {**aggregate(TASK_.metrics, scores), "name_macro_f1": agg["name_macro_f1"]}
     # per name F1: find_city 0 (missed once), get_weather 1, weather_now 0, book_table 0
     assert agg["name_macro_f1"] == pytest.approx(1 / 4)
     assert agg["accuracy"] == 0.25

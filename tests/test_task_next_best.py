@@ -8,7 +8,6 @@ from fcbench_tasks.next_best import TASK
 from fcbench.intake import read_answer
 from fcbench.records import Message, ModelOutput, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
-from fcbench.task import aggregate_metrics
 
 TASK_ = TASK()
 
@@ -116,7 +115,7 @@ def test_metrics():
     ]
     assert scores[1].metrics == {"premature_stop_rate": 0.0, "next_function_accuracy": 1.0,
                                  "arg_tp": 1.0, "arg_fp": 1.0, "arg_fn": 1.0}
-    agg = aggregate_metrics(scores)
+    agg = TASK_.aggregate(scores)
     assert agg["accuracy"] == pytest.approx(2 / 5)
     assert agg["next_function_accuracy"] == pytest.approx(2 / 3)
     assert agg["premature_stop_rate"] == pytest.approx(1 / 3)

@@ -11,7 +11,6 @@ from fcbench_tasks.response_generation.judge import PairwiseJudge, parse_vote, w
 from fcbench.intake import read_answer
 from fcbench.records import InfraFailure, Message, ModelOutput, Request, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy as tx
-from fcbench.task import aggregate_metrics
 
 TASK_ = TASK()
 LIBRARY = (Tool("get_weather", "Current weather of a city.",
@@ -82,7 +81,7 @@ def test_metrics_and_details():
     assert half.details["missing_facts"] == [0.7, "2026-03-14"]
     assert half.details["unsupported"] == ["40 km/h"]
     called = TASK_.score(SAMPLE, ModelOutput(tool_calls=(ToolCall("get_weather", {}),)))
-    agg = aggregate_metrics([TASK_.score(SAMPLE, text(REFERENCE)), half, called])
+    agg = TASK_.aggregate([TASK_.score(SAMPLE, text(REFERENCE)), half, called])
     assert agg["accuracy"] == pytest.approx(1 / 3)
     assert agg["fact_recall"] == pytest.approx(0.5)
     assert agg["tool_call_rate"] == pytest.approx(1 / 3)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from fcbench.models.base import GenerateConfig
-from fcbench.models.chat_format import api_safe_names, chat_payload, restore_names
+from fcbench.models.openai_wire import chat_payload
+from fcbench.models.tool_names import api_safe_names, restore_names
 from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall
 
 PARAMS = {"type": "object", "properties": {"x": {"type": "integer"}}}

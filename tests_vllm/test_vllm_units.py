@@ -11,10 +11,11 @@ import time
 import pytest
 
 from fcbench.errors import InfraError, UsageError
+from fcbench.intake import read_answer
 from fcbench.models import vllm_local, vllm_server
 from fcbench.models.base import GenerateConfig
 from fcbench.models.vllm_families import family_for, tool_parser_for
-from fcbench.models.vllm_local import fallback_parse, template_messages, vllm_parse
+from fcbench.models.vllm_local import template_messages, vllm_parse
 from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall
 from fcbench.testing import tiny_model as tm
 
@@ -144,26 +145,27 @@ VLLM_PARSE_CASES = [
 @pytest.mark.parametrize("request_, text, calls, shown, malformed, why", VLLM_PARSE_CASES,
                          ids=[case[-1] for case in VLLM_PARSE_CASES])
 def test_vllm_parse(hermes, request_, text, calls, shown, malformed, why):
+    """What the backend hands over, then what the pipeline reads of it (once)."""
     parser, chat = hermes
-    out = vllm_parse(request_, ModelOutput(text=text), parser, chat)
+    out = read_answer(request_, vllm_parse(request_, ModelOutput(text=text), parser, chat))
     assert out.tool_calls == calls, why
     assert (out.malformed is not None) == malformed, why
     if shown is not None:
         assert out.text == shown, why
 
 
-FALLBACK_CASES = [
-    (CALLS_REQUEST, tm.CALL_TEXT, PARIS, False, "no vLLM parser: fcbench reads the Hermes block"),
+WITHOUT_PARSER_CASES = [
+    (CALLS_REQUEST, tm.CALL_TEXT, PARIS, False, "no vLLM parser: the pipeline reads the Hermes block"),
     (CALLS_REQUEST, CUT, (), True, "cut-short call is malformed"),
     (CALLS_REQUEST, tm.TEXT_ANSWER, (), False, "text is not parsed"),
-    (TEXT_REQUEST, tm.CALL_TEXT, (), False, "text task: left to the pipeline"),
+    (TEXT_REQUEST, tm.CALL_TEXT, PARIS, False, "text task: a reply that is only a call is a call"),
 ]
 
 
-@pytest.mark.parametrize("request_, text, calls, malformed, why", FALLBACK_CASES,
-                         ids=[case[-1] for case in FALLBACK_CASES])
-def test_fallback_parse(request_, text, calls, malformed, why):
-    out = fallback_parse(request_, ModelOutput(text=text))
+@pytest.mark.parametrize("request_, text, calls, malformed, why", WITHOUT_PARSER_CASES,
+                         ids=[case[-1] for case in WITHOUT_PARSER_CASES])
+def test_text_without_a_vllm_parser_is_read_once_by_the_pipeline(request_, text, calls, malformed, why):
+    out = read_answer(request_, ModelOutput(text=text))
     assert out.tool_calls == calls, why
     assert (out.malformed is not None) == malformed, why
     assert out.text == text, "the raw text is kept"

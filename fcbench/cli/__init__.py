@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from fcbench import __version__
 from fcbench.cli import compare, data, gate, leaderboard, list_tasks, report, run, show
 from fcbench.errors import UsageError
+from fcbench.version import __version__
 
 EXIT_USAGE = 2
 #: the command modules, in the order `fcbench --help` lists them
@@ -75,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except UsageError as exc:
         message = str(exc)
+        if exc.detail:
+            print(exc.detail, file=sys.stderr)
     except OSError as exc:  # a path below a regular file, a read-only folder, a full disk...
         message = _os_error(exc)
     except UnicodeError as exc:

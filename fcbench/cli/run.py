@@ -60,12 +60,12 @@ def _resolve_run_config(args: argparse.Namespace):
     saved: dict[str, Any] = {}
     if args.resume is not None:
         manifest = RunStore(args.resume).load_manifest()
-        fields = manifest.get("fingerprint_fields", {})
-        saved = {"model": manifest.get("model"), "mode": fields.get("mode"), "split": fields.get("split"),
+        fields = manifest.fingerprint_fields
+        saved = {"model": manifest.model, "mode": fields.get("mode"), "split": fields.get("split"),
                  "limit": fields.get("limit"), "tasks": ",".join(fields.get("tasks", {})),
-                 "sampling": fields.get("sampling") or {}, "concurrency": manifest.get("concurrency"),
-                 "suite": (manifest.get("suite") or {}).get("path"),
-                 "model_args": manifest.get("model_args") or {}, "judge": fields.get("judge"),
+                 "sampling": fields.get("sampling") or {}, "concurrency": manifest.concurrency,
+                 "suite": (manifest.suite or {}).get("path"),
+                 "model_args": manifest.data.get("model_args") or {}, "judge": fields.get("judge"),
                  "rules": fields.get("rules")}
     model = args.model or saved.get("model")
     if not isinstance(model, (str, type(None))):
@@ -128,11 +128,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     with RunProgress(runner, err, enabled=not args.quiet) as progress:
         asyncio.run(runner.run(on_result=progress.advance))
-    results, manifest = load_run(run_dir)
+    run = load_run(run_dir)
     out = wide_console()
-    out.print(render_table(results, manifest, show_mean=args.mean))
+    out.print(render_table(run, show_mean=args.mean))
     out.print(f"run folder: {run_dir}")
-    unanswered = results["totals"].get("infra_errors", 0)
+    unanswered = run.results.totals.infra_errors
     if unanswered:
         print(f"fcbench: {unanswered} samples ended in infrastructure failures (excluded from scores); "
               f"run again with --resume {run_dir}", file=sys.stderr)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-JSON_TYPES = ("string", "integer", "number", "boolean", "array", "object", "null")
 ALIASES = {
     "str": "string", "string": "string", "text": "string", "char": "string",
     "int": "integer", "integer": "integer", "long": "integer", "short": "integer",

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
-from fcbench.leaderboard.table import Board, group_entries, load_entry
+from fcbench.leaderboard.table import Board, group_entries, load_entries
 from fcbench.leaderboard.text import render_csv, render_markdown, source_label
-from fcbench.runfiles import read_json
+from fcbench.runlog import read_json
 
 INDEX = "index.json"
 
@@ -37,7 +37,7 @@ def build(sources: list[Path], out_dir: Path) -> list[Board]:
 
     if not sources:
         raise UsageError("give at least one run folder or results.json")
-    entries = [load_entry(Path(s)) for s in sources]
+    entries = load_entries([Path(s) for s in sources])
     boards = group_entries(entries)
     out_dir.mkdir(parents=True, exist_ok=True)
     stale = _previous_files(out_dir)

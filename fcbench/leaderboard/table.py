@@ -1,23 +1,21 @@
 """From results.json files to leaderboard tables (one per suite, split, mode, rules and data version).
 
-Only ``results.json`` is read, so a published table can be rebuilt from the files
-it lists. Runs over different suites, splits, modes or data (task versions, data
+Only ``results.json`` is read (with ``run.json`` beside it to upgrade an older file),
+through `fcbench.frames.runs_df`, so a published table can be rebuilt from the files it
+lists. Runs over different suites, splits, modes or data (task versions, data
 checksums, sample limit) never share a table: their numbers are not comparable.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
-from fcbench.runfiles import load_manifest_file, load_results_file
+from fcbench.runlog import RESULTS
 from fcbench.stats import wilson_interval
-from fcbench.store import MANIFEST, RESULTS
 
 
 @dataclass(frozen=True)
@@ -65,58 +63,41 @@ class Board:
                 f"rules {self.rules} · data {self.data_version}")
 
 
-def data_version(results: dict[str, Any]) -> str:
-    """Short hash of what decides which samples were scored: task versions, data checksums, limit."""
-    tasks = results["tasks"]
-    missing = [name for name, t in tasks.items() if not t.get("checksum")]
-    if missing:
-        raise UsageError(f"results have no data checksum for {', '.join(missing)} "
-                         "(written by an older fcbench: re-run, or rebuild results.json with this version)")
-    key = {"limit": results.get("limit"),
-           "tasks": {name: [t.get("version"), t["checksum"]] for name, t in sorted(tasks.items())}}
-    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
-
-
-def _cell(task: dict[str, Any]) -> Cell:
-    n = int(task.get("n") or 0)
-    score = task.get("score")
-    ci = task.get("ci")
-    if ci is None and score is not None and n and task.get("main_metric", "accuracy") == "accuracy":
-        ci = wilson_interval(int(task.get("n_passed", round(score * n))), n)
+def _cell(row: dict[str, Any]) -> Cell:
+    n, score = int(row["n"] or 0), _number(row["score"])
+    ci = (row["ci_low"], row["ci_high"]) if _number(row["ci_low"]) is not None else None
+    if ci is None and score is not None and n and row["main_metric"] == "accuracy":
+        ci = wilson_interval(int(row["n_passed"] if _number(row["n_passed"]) is not None else round(score * n)), n)
     return Cell(score, (float(ci[0]), float(ci[1])) if ci else None, n)
 
 
-def _fill_checksums_from_manifest(results: dict[str, Any], manifest_path: Path) -> None:
-    """Older results.json files lack per-task checksums and the date; their run.json has them."""
-    complete = all(t.get("checksum") for t in results["tasks"].values()) and results.get("created")
-    if complete or not manifest_path.exists():
-        return
-    manifest = load_manifest_file(manifest_path)
-    known = (manifest.get("fingerprint_fields") or {}).get("tasks") or {}
-    for name, t in results["tasks"].items():
-        if not t.get("checksum") and (known.get(name) or {}).get("checksum"):
-            t["checksum"] = known[name]["checksum"]
-    results.setdefault("limit", manifest.get("limit"))
-    results["created"] = results.get("created") or manifest.get("created")
+def _number(value: Any) -> float | None:
+    """A DataFrame cell as a number (pandas writes a missing number as NaN)."""
+    return None if value is None or value != value else value
 
 
-def load_entry(path: Path) -> Entry:
-    path = Path(path)
-    file = path / RESULTS if path.is_dir() else path
-    if not file.exists():
-        raise UsageError(f"{path}: no such run folder or results file")
-    results = load_results_file(file)
-    if not results["tasks"]:
-        raise UsageError(f"{file}: not an fcbench results file")
-    _fill_checksums_from_manifest(results, file.parent / MANIFEST)
-    suite = (results.get("suite") or {}).get("name") or "fcbench-sim"
-    return Entry(source=file, model=str(results.get("model") or "?"), mode=str(results.get("mode") or "?"),
-                 rules=str(results.get("rules") or "fcbench"),
-                 split=str(results.get("split") or "?"), suite=suite,
-                 date=str(results.get("created") or "")[:10] or "unknown",
-                 fcbench_version=str(results.get("fcbench_version") or "?"),
-                 data_version=data_version(results),
-                 cells={name: _cell(t) for name, t in results["tasks"].items()})
+def load_entries(sources: list[Path]) -> list[Entry]:
+    """One entry per run folder or results.json, built from `fcbench.frames.runs_df`."""
+    from fcbench.frames import runs_df
+
+    frame = runs_df(sources)
+    entries = []
+    for source in sources:
+        rows = frame[frame["source"] == str(source)].to_dict("records")
+        if not rows:
+            raise UsageError(f"{source}: not an fcbench results file (it lists no sub-task)")
+        first = rows[0]
+        if first["data_version"] is None:
+            missing = [r["task"] for r in rows if not r["checksum"]]
+            raise UsageError(f"{source}: results have no data checksum for {', '.join(missing)} "
+                             "(written by an older fcbench: re-run, or rebuild results.json with this version)")
+        file = Path(source) / RESULTS if Path(source).is_dir() else Path(source)
+        entries.append(Entry(
+            source=file, model=first["model"], mode=first["mode"], rules=first["rules"], split=first["split"],
+            suite=first["suite"], date=str(first["created"] or "")[:10] or "unknown",
+            fcbench_version=str(first["fcbench_version"] or "?"), data_version=first["data_version"],
+            cells={r["task"]: _cell(r) for r in rows}))
+    return entries
 
 
 def group_entries(entries: list[Entry]) -> list[Board]:

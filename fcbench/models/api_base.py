@@ -1,20 +1,45 @@
-"""What the HTTP backends share: API-safe tool names, and the SDK backends' common options."""
+"""What the HTTP backends share.
+
+`ApiChatModel`: tools go out under API-safe names and calls come back under the
+library's (`fcbench.models.tool_names`); the common HTTP options are read once
+(`fcbench.models.http_options`).
+
+`SDKChatModel`: what ``openai/`` and ``anthropic/`` share on top: one endpoint, a
+key from the environment, the vendor's async client with its retries off
+(`fcbench.retry` is the one retry layer), the answer read as raw JSON, and the
+SDK's exceptions mapped by `fcbench.models.api_errors`. A subclass says which
+SDK, builds the request and names the parser of the answer.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
-from fcbench.credentials import register
-from fcbench.errors import UsageError
+from fcbench.errors import InfraError, UsageError
+from fcbench.intake import JsonError, loads
+from fcbench.models.api_errors import sdk_error
 from fcbench.models.base import GenerateConfig, Model
-from fcbench.models.chat_format import api_safe_names, omit_fields, restore_names
-from fcbench.models.options import number_option, object_option
+from fcbench.models.endpoints import public_url
+from fcbench.models.http_options import HttpOptions, http_option_names, read_http_options
+from fcbench.models.tool_names import api_safe_names, restore_names
 from fcbench.records import ModelOutput, Request
 
 
 class ApiChatModel(Model):
-    """A backend that sends tools to an HTTP API: names go out API-safe and come back as they were."""
+    """A backend that sends tools to an HTTP API, configured by the common HTTP options."""
+
+    #: this API's HTTP options when the user gives none
+    http_defaults: ClassVar[HttpOptions]
+
+    def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
+        accepted = http_option_names(self.http_defaults)
+        super().__init__(name, config, **{k: v for k, v in options.items() if k not in accepted})
+        self.model_id = name.split("/", 1)[1]
+        self.http = read_http_options({k: v for k, v in options.items() if k in accepted}, self.http_defaults)
 
     async def generate(self, request: Request) -> ModelOutput:
         safe_request, back = api_safe_names(request)
@@ -26,29 +51,78 @@ class ApiChatModel(Model):
 
 
 class SDKChatModel(ApiChatModel):
-    """A backend built on a vendor SDK: one endpoint, a key from the environment, SDK retries off."""
+    """A backend built on a vendor SDK (``openai`` or ``anthropic``: same client and error layout)."""
 
+    #: the SDK's import name, its async client class and the base class of its exceptions
+    sdk_name: ClassVar[str]
+    client_class: ClassVar[str]
+    sdk_error_class: ClassVar[str]
     #: environment variable holding the endpoint when --base-url is not given
     base_url_env: ClassVar[str]
+    #: the SDK's own endpoint, as recorded in settings when none is given
+    default_base_url: ClassVar[str]
+    #: the API's JSON answer -> ModelOutput (a `fcbench.models.*_wire` parser, as a staticmethod)
+    parse_answer: ClassVar[Callable[[Any, float], ModelOutput]]
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
-                 base_urls: Any = None, api_key_env: str, timeout: float = 120,
-                 extra_body: dict[str, Any] | None = None, omit: Any = None, http_client: Any = None,
-                 **options: Any):
+                 base_urls: Any = None, http_client: Any = None, **options: Any):
         super().__init__(name, config, **options)
         if isinstance(base_urls, list) and len(base_urls) > 1:
             hint = "; use openai-compatible/ to spread requests over several servers" \
                 if self.provider == "openai" else ""
             raise UsageError(f"{self.provider}/ takes one --base-url{hint}")
-        self.model_id = name.split("/", 1)[1]
         self.base_url = base_url or os.environ.get(self.base_url_env) or None
-        key = os.environ.get(str(api_key_env))
+        key = self.http.api_key()
         if not key and not self.base_url:
-            raise UsageError(f"{self.provider}/ needs an API key in ${api_key_env}")
+            raise UsageError(f"{self.provider}/ needs an API key in ${self.http.api_key_env}")
         self._api_key = key or "EMPTY"
-        register(key)
-        self.timeout = number_option("timeout", timeout, positive=True)
-        self.extra_body = object_option("extra_body", extra_body)
-        self.omit = omit_fields(omit)
         self._http_client = http_client  # tests inject an httpx2 client with a MockTransport
         self._client: Any = None
+
+    # ------------------------------------------------------ what a subclass says
+    def _payload(self, request: Request) -> dict[str, Any]:
+        """Keyword arguments of the SDK call for one request."""
+        raise NotImplementedError
+
+    def _create(self, client: Any) -> Callable[..., Awaitable[Any]]:
+        """The SDK's ``with_raw_response.create`` for this API."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------- the call
+    def _sdk(self) -> Any:
+        return importlib.import_module(self.sdk_name)
+
+    def _open_client(self) -> Any:
+        client_class = getattr(self._sdk(), self.client_class)
+        self._client = client_class(api_key=self._api_key, base_url=self.base_url, max_retries=0,
+                                    timeout=self.http.timeout, http_client=self._http_client)
+        return self._client
+
+    async def _generate(self, request: Request) -> ModelOutput:
+        sdk = self._sdk()
+        any_sdk_error = getattr(sdk, self.sdk_error_class)
+        client = self._client or self._open_client()
+        payload = self._payload(request)
+        start = time.perf_counter()
+        try:
+            raw = await self._create(client)(**payload)
+            answer = loads(raw.http_response.content)
+        except any_sdk_error as exc:
+            raise sdk_error(exc, sdk, [self._api_key]) from None
+        except JsonError as exc:
+            raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
+        return self.parse_answer(answer, time.perf_counter() - start)
+
+    def settings(self) -> dict[str, Any]:
+        settings = {"provider": self.provider, "model": self.model_id,
+                    "client": f"{self.sdk_name} {self._sdk().__version__}",
+                    "base_url": public_url(self.base_url) or f"{self.default_base_url} (SDK default)",
+                    "timeout": self.http.timeout}
+        if self.http.max_tokens_field is not None:
+            settings["max_tokens_field"] = self.http.max_tokens_field
+        return {**settings, "extra_body": self.http.extra_body, "omit": sorted(self.http.omit)}
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None

@@ -71,12 +71,6 @@ def default_table() -> dict[str, Price]:
     return _read_table(DEFAULT_TABLE)
 
 
-def table_info() -> dict[str, Any]:
-    """The built-in table's note and date, for reports."""
-    data = json.loads(DEFAULT_TABLE.read_text(encoding="utf-8"))
-    return {"note": data.get("note"), "as_of": data.get("as_of")}
-
-
 def lookup(model: str, table: Mapping[str, Price]) -> Price | None:
     """The price of `model` (without provider): exact name, else the longest ``NAME-`` prefix."""
     if model in table:

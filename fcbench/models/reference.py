@@ -17,8 +17,8 @@ from typing import Any
 
 from fcbench.errors import InfraError
 from fcbench.models.base import GenerateConfig, Model
-from fcbench.models.chat_format import api_safe_names
 from fcbench.models.options import number_option
+from fcbench.models.tool_names import api_safe_names
 from fcbench.records import ModelOutput, Request
 
 

@@ -24,8 +24,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fcbench.errors import UsageError
-
 #: Values of the ``tool_parser`` option that mean "no vLLM parser".
 NO_PARSER = ("none", "off", "")
 
@@ -110,12 +108,6 @@ def tool_parser_for(model: str, override: str | None = None) -> str | None:
         return None if name.lower() in NO_PARSER else name
     family = family_for(model)
     return family.tool_parser if family else None
-
-
-def check_parser_name(name: str, known: list[str]) -> None:
-    """Raise a one-line UsageError when vLLM has no parser called `name`."""
-    if name not in known:
-        raise UsageError(f"vLLM has no tool parser {name!r} (installed vLLM knows: {', '.join(sorted(known))})")
 
 
 def unknown_family_message(model: str) -> str:

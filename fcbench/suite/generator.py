@@ -34,7 +34,6 @@ GENERATOR_VERSION = "1.0"
 SUITE_NAME = "fcbench-sim"
 TASKS = ("nested", "chaining", "parallel", "name_detection", "parameter_value", "next_best",
          "response_generation")
-SPLITS = ("test", "dev")
 MAX_ATTEMPTS = 400
 
 NO_FIT_SHARE = 0.2  # name_detection samples whose library has no fitting tool

@@ -19,12 +19,9 @@ some right calls came in the wrong order.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fcbench.records import ModelOutput, Sample, Score, ToolCall
+from fcbench.records import ModelOutput, Sample, Score
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.calls import (
-    canonical_call,
     check_matrix,
     gold_name,
     pairing_arg_counts,
@@ -34,25 +31,21 @@ from fcbench.scoring.calls import (
 )
 from fcbench.scoring.execution import execution_win
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
-from fcbench.scoring.metrics import lcs_length, multiset_counts
-from fcbench.scoring.outputs import gate_failure, predicted_calls
-from fcbench.task import Task
-
-PROMPT = (Path(__file__).parent / "prompt.md").read_text(encoding="utf-8").strip()
+from fcbench.scoring.metrics import lcs_length, lcs_ratio, mean, micro_prf, multiset_counts, pass_rate
+from fcbench.scoring.outputs import predicted_calls
+from fcbench.task import CallTask
 
 
-class ChainingTask(Task):
+class ChainingTask(CallTask):
     name = "chaining"
     version = "1"
     description = "A sequence of dependent calls; the order matters (exact sequence match)."
     main_metric = "accuracy"
+    metrics = (pass_rate(), *micro_prf("name", "function names"), *micro_prf("param", "argument values"),
+               mean("sequence_similarity", "sequence similarity (LCS)"),
+               mean("win", "execution gives the gold result"))
     report_metrics = ("sequence_similarity", "name_f1", "param_f1", "win")
     gold_schema = calls_gold_schema(min_calls=1, result=True)
-    prompt_instruction = PROMPT
-
-    def reference_calls(self, sample: Sample) -> list[ToolCall]:
-        tools = tools_by_name(sample.tools)
-        return [canonical_call(g, tools.get(gold_name(g))) for g in gold_calls(sample)]
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)
@@ -60,30 +53,22 @@ class ChainingTask(Task):
         preds = predicted_calls(output)
         checks = check_matrix(preds, golds, tools)
         in_order = lcs_length(range(len(preds)), range(len(golds)), lambda i, j: checks[i][j].ok)
-        longest = max(len(preds), len(golds))
         pairing = pairs_from_checks(checks, len(golds))
         n_tp, n_fp, n_fn = multiset_counts([p.name for p in preds], [gold_name(g) for g in golds])
         p_tp, p_fp, p_fn = pairing_arg_counts(pairing, preds, golds)
         metrics: dict[str, float] = {
-            "sequence_similarity": in_order / longest if longest else 1.0,
+            "sequence_similarity": lcs_ratio(in_order, len(preds), len(golds)),
             "name_tp": n_tp, "name_fp": n_fp, "name_fn": n_fn,
             "param_tp": p_tp, "param_fp": p_fp, "param_fn": p_fn,
         }
         win = execution_win(preds, sample.gold, sample.metadata)
         if win is not None:
             metrics["win"] = 1.0 if win else 0.0
-        gate = gate_failure(output)
         exact = len(preds) == len(golds) == in_order
-        passed = gate is None and exact
-        if passed:
-            failures: tuple[str, ...] = ()
-        elif gate is not None:
-            failures = (gate,)
-        else:
-            found = pairing_failures(pairing, preds, set(tools))
-            if pairing.correct > in_order:
-                found.append(tx.WRONG_ORDER)
-            failures = tx.ordered(found)
+        found = [] if exact else pairing_failures(pairing, preds, set(tools))
+        if pairing.correct > in_order:
+            found.append(tx.WRONG_ORDER)  # right calls, in the wrong order
+        passed, failures = self.verdict(output, exact, found)
         details = {"in_order": in_order,
                    "pairs": [{"pred": i, "gold": j, "ok": c.ok, "detail": c.detail}
                              for i, j, c in pairing.pairs],

@@ -5,7 +5,7 @@ calls (a name called twice counts once; arguments are ignored). A sample
 passes when that set equals the gold set exactly, so on a no-tool sample
 (gold ``[]``) the only passing answer is no call at all.
 
-Per-sample metrics (aggregated by `fcbench.task.aggregate_metrics`):
+Per-sample metrics (aggregated as the class declares them in `metrics`):
 
 * ``name_tp/fp/fn``: set overlap, summed into micro ``name_precision/recall/f1``;
 * ``no_tool_accuracy``: exact set on samples whose gold is empty (only reported there);
@@ -23,14 +23,13 @@ output is ``malformed_output`` alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from fcbench.records import ModelOutput, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy as tx
-from fcbench.scoring.metrics import macro_f1_over_sets
+from fcbench.scoring.metrics import custom, macro_f1_over_sets, mean, micro_prf, pass_rate
 from fcbench.scoring.outputs import predicted_calls
-from fcbench.task import Task, aggregate_metrics
+from fcbench.task import Task
 
 GOLD_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -72,11 +71,16 @@ class NameDetectionTask(Task):
     version = "1"
     description = "Pick the function(s) a request needs from a library, or none; names only."
     main_metric = "accuracy"
+    metrics = (pass_rate(), *micro_prf("name", "function names"),
+               mean("tool_accuracy", "accuracy where a function fits"),
+               mean("no_tool_accuracy", "accuracy where none fits"),
+               mean("hallucinated_name_rate", "answers naming a function not in the library",
+                    higher_is_better=False),
+               custom("name_macro_f1", "function names macro F1"))
     report_metrics = ("name_f1", "name_precision", "name_recall", "tool_accuracy",
                       "no_tool_accuracy", "hallucinated_name_rate", "name_macro_f1")
     expects = "calls"
     gold_schema = GOLD_SCHEMA
-    prompt_instruction = (Path(__file__).with_name("prompt.md")).read_text(encoding="utf-8").strip()
 
     def tool_choice(self, sample: Sample) -> str:
         return "auto"  # the model must be free to call nothing
@@ -115,7 +119,7 @@ class NameDetectionTask(Task):
     def aggregate(self, scores: Sequence[Score]) -> dict[str, float]:
         """The default metrics plus ``name_macro_f1`` (NESTFUL's "F1 Function": per-name F1
         over per-sample sets, averaged over names), which per-sample counts cannot express."""
-        out = aggregate_metrics(scores)
+        out = super().aggregate(scores)
         if scores:
             out["name_macro_f1"] = macro_f1_over_sets(
                 (s.details.get("predicted", []), s.details.get("gold", [])) for s in scores)

@@ -29,13 +29,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.calls import (
-    canonical_call,
     check_call,
     gold_name,
     pred_arguments,
@@ -45,8 +43,17 @@ from fcbench.scoring.calls import (
 )
 from fcbench.scoring.execution import execution_win
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
-from fcbench.scoring.metrics import macro_f1_over_sets, multiset_counts, partial_sequence_accuracy
-from fcbench.scoring.outputs import gate_failure, predicted_calls
+from fcbench.scoring.metrics import (
+    custom,
+    full_sequence_match,
+    macro_f1_over_sets,
+    mean,
+    micro_prf,
+    multiset_counts,
+    partial_sequence_accuracy,
+    pass_rate,
+)
+from fcbench.scoring.outputs import predicted_calls
 from fcbench.scoring.references import (
     assign_labels,
     call_references,
@@ -55,9 +62,7 @@ from fcbench.scoring.references import (
     rewrite_references,
 )
 from fcbench.scoring.sequences import align
-from fcbench.task import Task, aggregate_metrics
-
-PROMPT = (Path(__file__).parent / "prompt.md").read_text(encoding="utf-8").strip()
+from fcbench.task import CallTask
 
 NATIVE_CONVENTION = (
     "Some arguments must be taken from the output of an earlier call. Make all the calls "
@@ -69,15 +74,21 @@ NATIVE_CONVENTION = (
 )
 
 
-class NestedTask(Task):
+class NestedTask(CallTask):
     name = "nested"
     version = "1"
     description = "Calls whose arguments are earlier calls' outputs ($var1.field$ references)."
     main_metric = "accuracy"
+    metrics = (pass_rate("accuracy", "full sequence accuracy"), *micro_prf("name", "function names"),
+               *micro_prf("param", "argument values"),
+               mean("partial_sequence_accuracy", "partial sequence accuracy"),
+               mean("reference_validity", "references valid"),
+               mean("win", "execution gives the gold result"),
+               mean("alt_trajectory", "wins by another route", higher_is_better=None),
+               custom("name_macro_f1", "function names macro F1"))
     report_metrics = ("partial_sequence_accuracy", "name_f1", "name_macro_f1", "param_f1",
                       "reference_validity", "win", "alt_trajectory")
     gold_schema = calls_gold_schema(min_calls=1, labelled=True, result=True)
-    prompt_instruction = PROMPT
 
     # ------------------------------------------------------------ request
     def build_request(self, sample: Sample, mode: Mode) -> Request:
@@ -85,10 +96,6 @@ class NestedTask(Task):
         if mode != "native":
             return request
         return replace(request, messages=(Message("system", NATIVE_CONVENTION), *request.messages))
-
-    def reference_calls(self, sample: Sample) -> list[ToolCall]:
-        tools = tools_by_name(sample.tools)
-        return [canonical_call(g, tools.get(gold_name(g))) for g in gold_calls(sample)]
 
     def reference_output(self, sample: Sample, mode: Mode) -> ModelOutput:
         if mode == "prompt":
@@ -126,8 +133,8 @@ class NestedTask(Task):
                 position_ok.append(False)
                 found.append(tx.MISSING_CALL)
                 fn += required_gold_params(golds[j])
-        partial = partial_sequence_accuracy(position_ok) if golds or preds else 0.0
-        full = bool(position_ok) and all(position_ok)
+        partial = partial_sequence_accuracy(position_ok)
+        full = full_sequence_match(position_ok)
         pred_names = [p.name for p in preds]
         gold_names = [gold_name(g) for g in golds]
         n_tp, n_fp, n_fn = multiset_counts(pred_names, gold_names)
@@ -149,9 +156,7 @@ class NestedTask(Task):
             metrics["win"] = 1.0 if win else 0.0
             metrics["alt_trajectory"] = 1.0 if win and not full else 0.0
 
-        gate = gate_failure(output)
-        passed = gate is None and full
-        failures: tuple[str, ...] = () if passed else (gate,) if gate else tx.ordered(found)
+        passed, failures = self.verdict(output, full, found)
         details: dict[str, Any] = {
             "alignment": [[i, j] for i, j in positions],
             "position_ok": position_ok,
@@ -164,7 +169,7 @@ class NestedTask(Task):
         return Score(passed, metrics, failures, details)
 
     def aggregate(self, scores: Sequence[Score]) -> dict[str, float]:
-        out = aggregate_metrics(scores)
+        out = super().aggregate(scores)
         if scores:
             out["name_macro_f1"] = macro_f1_over_sets(
                 (s.details.get("pred_names", ()), s.details.get("gold_names", ())) for s in scores)

@@ -28,13 +28,13 @@ stop nor a call in the two stop rates (it stays in their denominators).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fcbench.records import ModelOutput, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.calls import canonical_call, check_call, gold_name, tools_by_name
 from fcbench.scoring.gold import GOLD_CALL
+from fcbench.scoring.metrics import mean, micro_prf, pass_rate
 from fcbench.scoring.outputs import predicted_calls
 from fcbench.task import Task
 
@@ -66,10 +66,13 @@ class NextBestTask(Task):
     version = "1"
     description = "Choose the next call given the calls made and their results, or stop."
     main_metric = "accuracy"
+    metrics = (pass_rate(), *micro_prf("arg", "argument values"),
+               mean("next_function_accuracy", "right next function"),
+               mean("premature_stop_rate", "stopped too early", higher_is_better=False),
+               mean("missed_stop_rate", "called where it should stop", higher_is_better=False))
     report_metrics = ("next_function_accuracy", "premature_stop_rate", "missed_stop_rate", "arg_f1")
     expects = "calls"
     gold_schema = GOLD_SCHEMA
-    prompt_instruction = (Path(__file__).with_name("prompt.md")).read_text(encoding="utf-8").strip()
 
     def tool_choice(self, sample: Sample) -> str:
         return "auto"  # stopping (no call) must stay possible

@@ -20,37 +20,22 @@ for unpaired gold calls.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fcbench.records import ModelOutput, Sample, Score, ToolCall
-from fcbench.scoring import taxonomy as tx
-from fcbench.scoring.calls import (
-    call_pairs,
-    canonical_call,
-    gold_name,
-    pairing_arg_counts,
-    pairing_failures,
-    tools_by_name,
-)
+from fcbench.records import ModelOutput, Sample, Score
+from fcbench.scoring.calls import call_pairs, pairing_arg_counts, pairing_failures, tools_by_name
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
-from fcbench.scoring.outputs import gate_failure, predicted_calls
-from fcbench.task import Task
+from fcbench.scoring.metrics import micro_prf, pass_rate
+from fcbench.scoring.outputs import predicted_calls
+from fcbench.task import CallTask
 
-PROMPT = (Path(__file__).parent / "prompt.md").read_text(encoding="utf-8").strip()
 
-
-class ParallelTask(Task):
+class ParallelTask(CallTask):
     name = "parallel"
     version = "1"
     description = "Several independent calls at once; order does not matter (optimal pairing)."
     main_metric = "accuracy"
+    metrics = (pass_rate(), *micro_prf("call", "calls"), *micro_prf("param", "argument values"))
     report_metrics = ("call_f1", "call_precision", "call_recall", "param_f1")
     gold_schema = calls_gold_schema(min_calls=2)
-    prompt_instruction = PROMPT
-
-    def reference_calls(self, sample: Sample) -> list[ToolCall]:
-        tools = tools_by_name(sample.tools)
-        return [canonical_call(g, tools.get(gold_name(g))) for g in gold_calls(sample)]
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)
@@ -61,14 +46,9 @@ class ParallelTask(Task):
         p_tp, p_fp, p_fn = pairing_arg_counts(pairing, preds, golds)
         metrics = {"call_tp": correct, "call_fp": len(preds) - correct, "call_fn": len(golds) - correct,
                    "param_tp": p_tp, "param_fp": p_fp, "param_fn": p_fn}
-        gate = gate_failure(output)
-        passed = gate is None and len(preds) == len(golds) == correct
-        if passed:
-            failures: tuple[str, ...] = ()
-        elif gate is not None:
-            failures = (gate,)
-        else:
-            failures = tx.ordered(pairing_failures(pairing, preds, set(tools)))
+        exact = len(preds) == len(golds) == correct
+        passed, failures = self.verdict(output, exact,
+                                        () if exact else pairing_failures(pairing, preds, set(tools)))
         details = {"pairs": [{"pred": i, "gold": j, "ok": c.ok, "detail": c.detail}
                              for i, j, c in pairing.pairs],
                    "unmatched_pred": list(pairing.unmatched_pred),

@@ -15,14 +15,9 @@ A sample passes when there is exactly one call and it is correct. Per-sample met
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fcbench.records import ModelOutput, Sample, Score, ToolCall
-from fcbench.scoring import taxonomy as tx
+from fcbench.records import ModelOutput, Sample, Score
 from fcbench.scoring.calls import (
     call_pairs,
-    canonical_call,
-    gold_name,
     pairing_arg_counts,
     pairing_failures,
     pred_arguments,
@@ -30,30 +25,27 @@ from fcbench.scoring.calls import (
     tools_by_name,
 )
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
-from fcbench.scoring.outputs import gate_failure, predicted_calls
-from fcbench.task import Task
+from fcbench.scoring.metrics import mean, micro_prf, pass_rate
+from fcbench.scoring.outputs import predicted_calls
+from fcbench.task import CallTask
 
-PROMPT = (Path(__file__).parent / "prompt.md").read_text(encoding="utf-8").strip()
 
-
-class ParameterValueTask(Task):
+class ParameterValueTask(CallTask):
     name = "parameter_value"
     version = "1"
     description = "Fill the arguments of a known function from the request (slot filling)."
     main_metric = "accuracy"
+    metrics = (pass_rate(), *micro_prf("pair", "argument values"),
+               mean("schema_valid", "arguments valid against the schema"))
     report_metrics = ("pair_f1", "pair_precision", "pair_recall", "schema_valid")
     gold_schema = calls_gold_schema(min_calls=1, max_calls=1)
-    prompt_instruction = PROMPT
+    reference_call_limit = 1
 
     def tool_choice(self, sample: Sample) -> str:
         return "required"
 
     def parallel_calls(self, sample: Sample) -> bool:
         return False
-
-    def reference_calls(self, sample: Sample) -> list[ToolCall]:
-        tools = tools_by_name(sample.tools)
-        return [canonical_call(g, tools.get(gold_name(g))) for g in gold_calls(sample)[:1]]
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)[:1]
@@ -72,14 +64,9 @@ class ParameterValueTask(Task):
                 valid = tool is not None and isinstance(judged.arguments, dict) and schema_valid(
                     pred_arguments(judged), tool)
             metrics["schema_valid"] = 1.0 if valid else 0.0
-        gate = gate_failure(output)
-        passed = gate is None and len(preds) == 1 and pairing.correct == 1 == len(golds)
-        if passed:
-            failures: tuple[str, ...] = ()
-        elif gate is not None:
-            failures = (gate,)
-        else:
-            failures = tx.ordered(pairing_failures(pairing, preds, set(tools)))
+        correct = len(preds) == 1 and pairing.correct == 1 == len(golds)
+        passed, failures = self.verdict(output, correct,
+                                        () if correct else pairing_failures(pairing, preds, set(tools)))
         details = {"checks": [{"pred": i, "ok": c.ok, "detail": c.detail} for i, _, c in pairing.pairs],
                    "extra_calls": list(pairing.unmatched_pred)}
         return Score(passed, metrics, failures, details)

@@ -21,11 +21,11 @@ Per-sample metrics:
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fcbench.records import ModelOutput, Sample, Score
 from fcbench.scoring import taxonomy as tx
+from fcbench.scoring.metrics import mean, pass_rate
 from fcbench.scoring.text import Support, fact_found, unsupported_claims
 from fcbench.task import Task
 
@@ -65,10 +65,13 @@ class ResponseGenerationTask(Task):
     version = "1"
     description = "Answer from tool outputs: every key fact, nothing unsupported, no call."
     main_metric = "accuracy"
+    metrics = (pass_rate(), mean("fact_recall", "key facts stated"),
+               mean("unsupported_number_rate", "answers with an unsupported number", higher_is_better=False),
+               mean("tool_call_rate", "called a tool instead of answering", higher_is_better=False),
+               mean("judge_score", "judge's win rate against the reference"))
     report_metrics = ("fact_recall", "unsupported_number_rate", "tool_call_rate", "judge_score")
     expects = "text"
     gold_schema = GOLD_SCHEMA
-    prompt_instruction = (Path(__file__).with_name("prompt.md")).read_text(encoding="utf-8").strip()
 
     def tool_choice(self, sample: Sample) -> str:
         return "auto"  # tools stay offered so that calling instead of answering is measured
