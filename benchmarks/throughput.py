@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from fcbench.suite.generator import generate_suite
+from fcbench.data.generator.build import generate_suite
 from fcbench.testing import EmulatedServer, ServerConfig
 
 TASK = "parameter_value"

@@ -8,6 +8,8 @@ on first use, so ``import fcbench`` stays cheap):
 * tasks: `Task`, `CallTask`, and metric declarations `Metric`, `pass_rate`, `mean`,
   `micro_prf`, `custom`; the failure categories `taxonomy`;
 * backends: `Model`, `GenerateConfig`;
+* scoring helpers for call tasks: `gold_calls`, `calls_gold_schema`, `predicted_calls`,
+  `tools_by_name`, `check_call`;
 * reading calls: `extract_calls`, `read_answer`; scoring one answer: `score_output`;
 * run folders: `read_run`, `Run`, `RunResults`, `runs_df`, `samples_df`.
 
@@ -29,11 +31,14 @@ _EXPORTS = {
     **dict.fromkeys(("Metric", "pass_rate", "mean", "micro_prf", "custom"), "fcbench.scoring.metrics"),
     "taxonomy": "fcbench.scoring.taxonomy",  # a module
     **dict.fromkeys(("Model", "GenerateConfig"), "fcbench.models.base"),
+    **dict.fromkeys(("gold_calls", "calls_gold_schema"), "fcbench.scoring.gold"),
+    "predicted_calls": "fcbench.scoring.outputs",
+    **dict.fromkeys(("tools_by_name", "check_call"), "fcbench.scoring.calls"),
     "extract_calls": "fcbench.parsing",
-    "read_answer": "fcbench.intake",
-    "score_output": "fcbench.pipeline",
+    "read_answer": "fcbench.parsing.intake",
+    "score_output": "fcbench.running.pipeline",
     **dict.fromkeys(("read_run", "Run", "RunResults"), "fcbench.runlog"),
-    **dict.fromkeys(("runs_df", "samples_df"), "fcbench.frames"),
+    **dict.fromkeys(("runs_df", "samples_df"), "fcbench.analysis.frames"),
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

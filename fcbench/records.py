@@ -261,7 +261,7 @@ class ModelOutput:
         """A stored output, every field checked (`RecordError` names the bad one).
 
         Answers from outside fcbench (replay files, servers) are read by
-        `fcbench.intake` instead, which never refuses model content.
+        `fcbench.parsing.intake` instead, which never refuses model content.
         """
         calls = field_of(d, "tool_calls", "array", path, default=[])
         infra = field_of(d, "infra_error", "object", path, default=None, nullable=True)

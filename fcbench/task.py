@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Awaitable, Callable, ClassVar, Literal, Sequence
 
-from fcbench.dataset import load_samples
+from fcbench.data.samples import load_samples
 from fcbench.parsing import CALL_FORMAT
 from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy

@@ -10,7 +10,7 @@ labels that do not exist.
 
 Forms (`FORMS`): a backend's `ModelOutput` with fields of any type, a replay
 record, a Chat Completions body, a Messages API body, a BFCL result value and
-raw response bytes (parsed with `fcbench.intake.loads`, as the HTTP backends do).
+raw response bytes (parsed with `fcbench.parsing.intake.loads`, as the HTTP backends do).
 """
 
 from __future__ import annotations

@@ -30,22 +30,22 @@ from fuzz_shapes import FORMS, materialize
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from fcbench.analysis.report import render
 from fcbench.errors import InfraError
-from fcbench.intake import JsonError, loads, output_from_record, read_answer
 from fcbench.models.anthropic_wire import parse_messages_response
 from fcbench.models.base import Model
 from fcbench.models.openai_wire import parse_chat_response
 from fcbench.models.replay import bfcl_output
-from fcbench.pipeline import run_sample
+from fcbench.parsing.intake import JsonError, loads, output_from_record, read_answer
 from fcbench.records import ModelOutput, SampleResult
-from fcbench.registry import discover_tasks
-from fcbench.report import render
-from fcbench.results import build_results
 from fcbench.retry import RetryPolicy
 from fcbench.runlog import read_samples
+from fcbench.running.pipeline import run_sample
+from fcbench.running.results import build_results
+from fcbench.running.store import RunStore
 from fcbench.scoring import taxonomy
-from fcbench.store import RunStore
 from fcbench.task import render_calls
+from fcbench.task_registry import discover_tasks
 
 EXAMPLES = int(os.environ.get("FCBENCH_FUZZ_EXAMPLES", "250"))
 # No shrinking: the shapes are megabytes big, and the failing example is printed as it was.

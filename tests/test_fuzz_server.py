@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from fcbench.cli import main
-from fcbench.registry import discover_tasks
 from fcbench.runlog import read_samples
 from fcbench.scoring import taxonomy
+from fcbench.task_registry import discover_tasks
 from fcbench.testing import EmulatedServer, ServerConfig
 
 OUTCOMES: Counter = Counter()

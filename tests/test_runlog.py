@@ -11,9 +11,9 @@ import json
 
 import pytest
 
+from fcbench.analysis.frames import runs_df, samples_df
 from fcbench.cli import main
 from fcbench.errors import UsageError
-from fcbench.frames import runs_df, samples_df
 from fcbench.runlog import RunResults, read_run, read_samples
 
 

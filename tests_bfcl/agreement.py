@@ -4,7 +4,7 @@ Runs in fcbench's venv, after ``answers.py`` and ``bfcl_verdicts.py`` (see READM
 every generated answer it does what a user does: the BFCL data is imported with
 ``fcbench data import bfcl``'s importer; the answers are written as BFCL result files
 (``{"id", "result"}``) and replayed with ``replay/``; each answer is scored by fcbench's
-pipeline (`fcbench.pipeline.score_output`) under both rules profiles. Then:
+pipeline (`fcbench.running.pipeline.score_output`) under both rules profiles. Then:
 
 * ``--rules bfcl`` must agree with BFCL's verdict on 100 % of the answers;
 * under ``--rules fcbench`` every disagreement must be a documented row of
@@ -28,15 +28,15 @@ from pathlib import Path
 
 from bfcl_data import DEFAULT_DATA, DEFAULT_WORK, load_entries, read_jsonl
 
-from fcbench.importers.bfcl import import_bfcl
-from fcbench.importers.common import SuiteBuilder
+from fcbench.data.importers.bfcl import import_bfcl
+from fcbench.data.importers.common import SuiteBuilder
 from fcbench.models.replay import ReplayModel
-from fcbench.pipeline import score_output
-from fcbench.registry import discover_tasks
+from fcbench.running.pipeline import score_output
 from fcbench.scoring.bfcl import decode_prompt
 from fcbench.scoring.bfcl.values import standardize
 from fcbench.scoring.profiles import PROFILES
 from fcbench.scoring.values import normalize_string
+from fcbench.task_registry import discover_tasks
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "bfcl-differences.md"

@@ -25,7 +25,7 @@ CALL_TASKS = ("nested", "chaining", "parallel", "name_detection", "parameter_val
 
 
 def tasks_with_data() -> set[str]:
-    from fcbench.registry import discover_tasks
+    from fcbench.task_registry import discover_tasks
 
     return {name for name, task in discover_tasks().items() if task.count("test") > 0}
 

@@ -11,11 +11,11 @@ import time
 import pytest
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.intake import read_answer
 from fcbench.models import vllm_local, vllm_server
 from fcbench.models.base import GenerateConfig
 from fcbench.models.vllm_families import family_for, tool_parser_for
 from fcbench.models.vllm_local import template_messages, vllm_parse
+from fcbench.parsing.intake import read_answer
 from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall
 from fcbench.testing import tiny_model as tm
 

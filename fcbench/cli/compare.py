@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from fcbench.compare import compare_runs, load_scores, render_markdown
+    from fcbench.analysis.compare import compare_runs, load_scores, render_markdown
 
     comp = compare_runs(load_scores(args.run_a), load_scores(args.run_b), args.tasks)
     if args.format == "json":

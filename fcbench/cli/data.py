@@ -58,7 +58,7 @@ def missing_action(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from fcbench.suite.generator import write_suite
+    from fcbench.data.generator.build import write_suite
 
     if args.out.exists() and any(args.out.iterdir()):
         raise UsageError(f"{args.out}: folder exists and is not empty")
@@ -81,8 +81,8 @@ def _out_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _finish(builder, args: argparse.Namespace) -> int:
-    from fcbench.importers.common import summary_line
-    from fcbench.suites import suites_home
+    from fcbench.data.importers.common import summary_line
+    from fcbench.data.suites import suites_home
 
     out = args.out or suites_home() / builder.name
     info = builder.write(out, force=args.force)
@@ -97,8 +97,8 @@ def _check_name(name: str) -> str:
 
 
 def cmd_import_bfcl(args: argparse.Namespace) -> int:
-    from fcbench.importers import bfcl
-    from fcbench.importers.common import SuiteBuilder
+    from fcbench.data.importers import bfcl
+    from fcbench.data.importers.common import SuiteBuilder
 
     if args.from_package:
         source, package_version = bfcl.package_data_dir()
@@ -118,8 +118,8 @@ def cmd_import_bfcl(args: argparse.Namespace) -> int:
 
 
 def cmd_import_nestful(args: argparse.Namespace) -> int:
-    from fcbench.importers import nestful
-    from fcbench.importers.common import SuiteBuilder
+    from fcbench.data.importers import nestful
+    from fcbench.data.importers.common import SuiteBuilder
 
     builder = SuiteBuilder(_check_name(args.name or "nestful"), "nestful")
     if args.from_package:
@@ -134,8 +134,8 @@ def cmd_import_nestful(args: argparse.Namespace) -> int:
 
 
 def cmd_import_hf(args: argparse.Namespace) -> int:
-    from fcbench.importers import hf
-    from fcbench.importers.common import SuiteBuilder
+    from fcbench.data.importers import hf
+    from fcbench.data.importers.common import SuiteBuilder
 
     hf.check_mapping(args.mapping)
     rows, info = hf.load_rows(args.dataset_id, args.split)

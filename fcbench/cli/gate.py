@@ -9,7 +9,7 @@ from typing import Any
 
 from fcbench.cli.args import non_negative_float, probability, task_list
 
-#: the decision rule's defaults (fcbench.gate documents why)
+#: the decision rule's defaults (fcbench.analysis.gate documents why)
 MAX_DROP, ALPHA = 1.0, 0.05
 
 
@@ -39,8 +39,8 @@ def register(sub: Any) -> None:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    from fcbench.compare import load_scores
-    from fcbench.gate import evaluate_gate, write_reports
+    from fcbench.analysis.compare import load_scores
+    from fcbench.analysis.gate import evaluate_gate, write_reports
 
     baseline = load_scores(args.baseline)
     candidate = load_scores(args.candidate)

@@ -29,7 +29,7 @@ def missing_action(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from fcbench.leaderboard.build import build
+    from fcbench.analysis.leaderboard.build import build
 
     boards = build(list(args.sources), args.out)
     for board in boards:
@@ -38,7 +38,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
-    from fcbench.leaderboard.build import build, sources_of
+    from fcbench.analysis.leaderboard.build import build, sources_of
 
     boards = build(sources_of(args.dir), args.dir)
     print(f"rebuilt {len(boards)} board(s) in {args.dir}")

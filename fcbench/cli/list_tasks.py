@@ -17,8 +17,8 @@ def register(sub: Any) -> None:
 def cmd_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from fcbench.registry import discover_tasks
-    from fcbench.suites import resolve_suite
+    from fcbench.data.suites import resolve_suite
+    from fcbench.task_registry import discover_tasks
 
     suite = resolve_suite(args.suite) if args.suite else None
     table = Table(title=f"fcbench tasks · suite {suite or 'builtin'}", title_justify="left")

@@ -19,7 +19,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from fcbench.report import render
+    from fcbench.analysis.report import render
 
     out = render(args.run_dir, args.format, show_mean=args.mean)
     if isinstance(out, str):

@@ -51,11 +51,11 @@ def register(sub: Any) -> None:
 
 def _resolve_run_config(args: argparse.Namespace):
     from fcbench.credentials import redacted_options
+    from fcbench.data.suites import resolve_suite
     from fcbench.models.base import GenerateConfig
     from fcbench.retry import RetryPolicy
-    from fcbench.runner import RunConfig
-    from fcbench.store import RunStore
-    from fcbench.suites import resolve_suite
+    from fcbench.running.runner import RunConfig
+    from fcbench.running.store import RunStore
 
     saved: dict[str, Any] = {}
     if args.resume is not None:
@@ -110,11 +110,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from rich.console import Console
 
+    from fcbench.analysis.report import load_run, render_table
     from fcbench.models.base import GenerateConfig
     from fcbench.models.registry import resolve_model
-    from fcbench.progress import RunProgress
-    from fcbench.report import load_run, render_table
-    from fcbench.runner import Runner, default_run_dir
+    from fcbench.running.progress import RunProgress
+    from fcbench.running.runner import Runner, default_run_dir
 
     if args.resume is not None and args.out is not None and args.out != args.resume:
         raise UsageError("give either --out (a new run) or --resume (an existing run), not both")

@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from fcbench.show import show_samples
+    from fcbench.analysis.show import show_samples
 
     for line in show_samples(Path(args.run_dir), task=args.task, failure=args.failure, verdict=args.verdict,
                              sample_id=args.id, limit=args.limit, as_json=args.format == "json"):

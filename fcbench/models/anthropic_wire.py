@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from fcbench.errors import InfraError
-from fcbench.intake import admit_calls, count_of, shown, text_of, type_name
 from fcbench.models.base import GenerateConfig
 from fcbench.models.call_ids import with_call_ids
+from fcbench.parsing.intake import admit_calls, count_of, shown, text_of, type_name
 from fcbench.records import Message, ModelOutput, Request, Tool, Usage
 
 #: Anthropic stop reasons in the Chat Completions vocabulary the rest of fcbench reads.

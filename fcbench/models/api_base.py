@@ -20,12 +20,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.intake import JsonError, loads
 from fcbench.models.api_errors import sdk_error
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.endpoints import public_url
 from fcbench.models.http_options import HttpOptions, http_option_names, read_http_options
 from fcbench.models.tool_names import api_safe_names, restore_names
+from fcbench.parsing.intake import JsonError, loads
 from fcbench.records import ModelOutput, Request
 
 

@@ -35,7 +35,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.intake import JsonError, loads
 from fcbench.models.api_base import ApiChatModel
 from fcbench.models.api_errors import infra_error_for_status, scrub
 from fcbench.models.base import GenerateConfig
@@ -44,6 +43,7 @@ from fcbench.models.http import HttpProtocolError, Origin
 from fcbench.models.http_options import HTTP_OPTIONS, HttpOptions
 from fcbench.models.openai_wire import chat_payload, parse_chat_response
 from fcbench.models.options import flag_option, int_option
+from fcbench.parsing.intake import JsonError, loads
 from fcbench.records import ModelOutput, Request
 
 #: every option of this backend's client (``vllm-server/`` hands these on)

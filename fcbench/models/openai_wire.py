@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from fcbench.errors import InfraError
-from fcbench.intake import admit_calls, count_of, shown, text_of
 from fcbench.models.api_errors import excerpt
 from fcbench.models.base import GenerateConfig
 from fcbench.models.call_ids import with_call_ids
+from fcbench.parsing.intake import admit_calls, count_of, shown, text_of
 from fcbench.records import Message, ModelOutput, Request, Tool, Usage
 
 
@@ -83,7 +83,7 @@ def chat_payload(request: Request, model: str, config: GenerateConfig, *,
 
 # ------------------------------------------------------------------ response
 def parse_arguments(name: str, arguments: Any) -> tuple[dict[str, Any] | None, str | None]:
-    """(arguments as a dict, None) or (None, why they are malformed); see `fcbench.intake`.
+    """(arguments as a dict, None) or (None, why they are malformed); see `fcbench.parsing.intake`.
 
     An empty string means "no arguments" (some servers send it for parameterless functions).
     """

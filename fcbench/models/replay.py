@@ -20,7 +20,7 @@ PATH may also be a folder: every ``*.json`` / ``*.jsonl`` file below it is read
 
 Only the file's own shape can be refused (not UTF-8, a line that is not JSON, a
 record without an id). Whatever a record says about the answer is read by
-`fcbench.intake`: a field of the wrong type makes that one answer
+`fcbench.parsing.intake`: a field of the wrong type makes that one answer
 ``malformed_output`` with the reason, never the whole file refused.
 
 A sample missing from the file is an infrastructure failure (no answer was
@@ -35,9 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import InfraError, UsageError
-from fcbench.intake import JsonError, admit_calls, loads, output_from_record
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.parsing import extract_calls
+from fcbench.parsing.intake import JsonError, admit_calls, loads, output_from_record
 from fcbench.records import ModelOutput, Request, ToolCall
 
 _RECORD_KEYS = ("output", "text", "tool_calls")
@@ -108,7 +108,7 @@ def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
 
     The file itself must be readable JSON Lines of objects with an id (else one
     `UsageError` naming the file and line); what a record says about the answer is
-    the model's business: any field of any type is read by `fcbench.intake`.
+    the model's business: any field of any type is read by `fcbench.parsing.intake`.
     """
     outputs: dict[str, ModelOutput] = {}
     bfcl_ids: set[str] = set()

@@ -9,7 +9,7 @@ model family (the one the server would use), built the way the server builds it:
 a `ChatCompletionRequest` for the sample, the parser's `adjust_request` (which,
 for example, keeps special tokens such as ``<tool_call>`` in the text), then
 `extract_tool_calls`. Text the parser cannot read is handed on as it is, like a
-server's unparsed ``content``, and the pipeline reads it once (`fcbench.intake.read_answer`):
+server's unparsed ``content``, and the pipeline reads it once (`fcbench.parsing.intake.read_answer`):
 unreadable call syntax is scored ``malformed_output``, never an exception.
 
 Options (``-M KEY=VALUE``):
@@ -113,7 +113,7 @@ def vllm_parse(request: Request, output: ModelOutput, parser: Any, chat_request:
 
     Where vLLM's parser finds no call (or fails), the output keeps the raw text and no
     calls, as ``vllm serve`` returns it; the pipeline then reads it once, under the run's
-    rules (`fcbench.intake.read_answer`), exactly as for the server backend.
+    rules (`fcbench.parsing.intake.read_answer`), exactly as for the server backend.
     """
     raw = output.text or ""
     try:

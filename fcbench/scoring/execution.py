@@ -73,7 +73,7 @@ def execute_calls(calls: Sequence[ToolCall], world_seed: int) -> ExecutionTrace:
     Unlabelled calls get positional labels (var1, var2, ...). A reference can
     only reach calls already executed, so references to later labels fail.
     """
-    from fcbench.suite.tooling import World, run_tool
+    from fcbench.data.generator.tooling import World, run_tool
 
     labelled = assign_labels(calls)
     world = World(world_seed)

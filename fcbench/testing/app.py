@@ -27,7 +27,7 @@ from fcbench.testing.chance import FaultPlan
 from fcbench.testing.config import ServerConfig
 from fcbench.testing.conversation import Conversation, from_anthropic, from_openai
 from fcbench.testing.script import NoMatch, Script, ScriptEntry
-from fcbench.testing.stats import ServerStats
+from fcbench.testing.server_stats import ServerStats
 
 
 @dataclass

@@ -28,7 +28,7 @@ class EmulatedServer:
     """An emulated OpenAI + Anthropic model server answering from a suite's references.
 
     `script` overrides loading samples from `config`; `registry` replaces
-    `fcbench.registry.discover_tasks()` when loading (tests with their own tasks).
+    `fcbench.task_registry.discover_tasks()` when loading (tests with their own tasks).
     """
 
     def __init__(self, config: ServerConfig | None = None, *, script: Script | None = None,

@@ -17,8 +17,8 @@ from typing import Iterable, Mapping, Sequence
 
 from fcbench.errors import UsageError
 from fcbench.records import Sample
-from fcbench.registry import discover_tasks, select_tasks
 from fcbench.task import Task
+from fcbench.task_registry import discover_tasks, select_tasks
 from fcbench.testing.behaviours import Target
 from fcbench.testing.chance import pick_behaviour
 from fcbench.testing.config import ServerConfig, parse_behaviour_mix

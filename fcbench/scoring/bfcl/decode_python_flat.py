@@ -9,7 +9,7 @@ and a sign before a number negates it, ``+5`` included (BFCL's unary quirk).
 
 Anything else (escapes, nested lists or dicts, nested calls, Python keywords used as names,
 trailing commas, ...) returns None and ``decode_python`` takes the ``ast`` route.
-tests/test_bfcl_port.py fuzzes the two routes against each other.
+tests/scoring/test_bfcl_port.py fuzzes the two routes against each other.
 """
 
 from __future__ import annotations

@@ -1,0 +1,332 @@
+"""The runner: plans a run, resumes it if asked, drives samples through the pipeline.
+
+A run is fingerprinted by what decides its scores: model, mode, tasks and
+their versions, data checksums, split, limit, sampling parameters and (when not
+the default) the rules profile. ``--resume`` re-runs only samples that are missing
+or ended in an infrastructure failure, and refuses when the fingerprint differs.
+
+The backend is started before the first sample; one that cannot start ends the run
+with a `UsageError` whose detail (a server's log tail) the CLI prints once. Samples
+then go to the backend one by one, at most ``--concurrency`` at a time, or as one batch
+(in-process vLLM); either way each answer takes the same way to its record
+(`fcbench.running.pipeline.finish_sample`) and is appended to ``samples.jsonl`` as it finishes.
+At the end ``results.json`` is rebuilt from ``samples.jsonl`` and ``run.json`` gets the
+session, the totals and the status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import platform
+import subprocess
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+from fcbench.credentials import redact
+from fcbench.data.samples import file_checksum
+from fcbench.data.suites import read_suite_manifest
+from fcbench.errors import InfraError, UsageError
+from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.pricing import estimate_cost, price_for
+from fcbench.records import Mode, ModelOutput, Request, Sample, SampleResult
+from fcbench.retry import RetryPolicy
+from fcbench.runlog import RunResults
+from fcbench.running.pipeline import ask, finish_sample
+from fcbench.running.results import build_results, runtime_totals
+from fcbench.running.store import RunStore
+from fcbench.scoring.profiles import DEFAULT as DEFAULT_RULES
+from fcbench.scoring.profiles import profile as rules_profile
+from fcbench.task import Task
+from fcbench.task_registry import tasks_for
+from fcbench.version import __version__
+
+
+@dataclass
+class RunConfig:
+    model: str
+    tasks: str = "all"
+    mode: Mode = "native"
+    limit: int | None = None
+    concurrency: int = 8
+    split: str = "test"
+    suite: Path | None = None
+    sampling: GenerateConfig = field(default_factory=GenerateConfig)
+    model_args: dict[str, Any] = field(default_factory=dict)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    judge: str | None = None  # provider/model of an optional LLM judge
+    rules: str = DEFAULT_RULES  # rules profile (fcbench.scoring.profiles)
+
+
+@dataclass
+class TaskPlan:
+    task: Task
+    samples: list[Sample]
+    data_file: Path
+    checksum: str
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def git_commit() -> str | None:
+    """The commit of the fcbench checkout, when running from one."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
+                             capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def plan_tasks(config: RunConfig) -> list[TaskPlan]:
+    tasks = tasks_for(config.tasks)
+    plans = []
+    for task in tasks:
+        path = task.data_file(config.split, config.suite)
+        if not path.exists():
+            if config.tasks.strip() in ("", "all"):
+                continue  # a suite need not cover every task
+            raise UsageError(f"{path}: task {task.name} has no {config.split} data in this suite")
+        samples = task.load(config.split, config.suite)
+        if config.limit is not None:
+            samples = samples[: config.limit]
+        plans.append(TaskPlan(task, samples, path, file_checksum(path)))
+    if not plans:
+        raise UsageError("no task has data for this suite and split")
+    return plans
+
+
+def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, Any]:
+    fields = {
+        "model": config.model,
+        "mode": config.mode,
+        "split": config.split,
+        "limit": config.limit,
+        "sampling": config.sampling.to_dict(),
+        "judge": config.judge,
+        "tasks": {p.task.name: {"version": p.task.version, "checksum": p.checksum} for p in plans},
+    }
+    if config.rules != DEFAULT_RULES:  # absent means the default, so older runs keep their fingerprint
+        fields["rules"] = config.rules
+    return fields
+
+
+def fingerprint(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def explain_mismatch(old: dict[str, Any], new: dict[str, Any]) -> str:
+    diffs = [key for key in sorted(set(old) | set(new)) if old.get(key) != new.get(key)]
+    parts = []
+    for key in diffs:
+        if key == "tasks":
+            parts.append("tasks or their data (versions/checksums) differ")
+        else:
+            parts.append(f"{key}: run has {old.get(key)!r}, asked {new.get(key)!r}")
+    return "; ".join(parts) or "fingerprint differs"
+
+
+def suite_info(config: RunConfig) -> dict[str, Any]:
+    """The suite's name and version for run.json, from its ``suite.json`` when it has one."""
+    if config.suite is None:
+        return {"name": "fcbench-sim", "path": None, "builtin": True}
+    info: dict[str, Any] = {"name": Path(config.suite).name, "path": str(config.suite)}
+    manifest = Path(config.suite) / "suite.json"
+    if manifest.exists():
+        info.update(read_suite_manifest(manifest))
+    return info
+
+
+ProgressHook = Callable[[str, SampleResult], None]
+
+
+class Runner:
+    """Runs one evaluation into a run folder."""
+
+    def __init__(self, config: RunConfig, model: Model, run_dir: Path, *, resume: bool = False,
+                 judge: Model | None = None):
+        self.config = config
+        self.rules = rules_profile(config.rules)
+        self.model = model
+        self.judge = judge
+        self.store = RunStore(run_dir)
+        self.resume = resume
+        self.plans = plan_tasks(config)
+        price_for(config.model, config.model_args)  # a bad price option fails now, not after the run
+        self.fields = fingerprint_fields(config, self.plans)
+        self.fingerprint = fingerprint(self.fields)
+
+    def _manifest(self) -> dict[str, Any]:
+        return {
+            "fcbench_version": __version__,
+            "git_commit": git_commit(),
+            "python": platform.python_version(),
+            "created": utc_now(),
+            "finished": None,
+            "status": "running",
+            "model": self.config.model,
+            "backend": self.model.settings(),
+            "model_args": redact(self.config.model_args),
+            "mode": self.config.mode,
+            "rules": self.config.rules,
+            "split": self.config.split,
+            "limit": self.config.limit,
+            "concurrency": self.config.concurrency,
+            "sampling": self.config.sampling.to_dict(),
+            "suite": suite_info(self.config),
+            "tasks": {p.task.name: {"version": p.task.version, "data_file": p.data_file.name,
+                                    "checksum": p.checksum, "samples": len(p.samples)}
+                      for p in self.plans},
+            "fingerprint": self.fingerprint,
+            "fingerprint_fields": self.fields,
+            "sessions": [],
+        }
+
+    def prepare(self) -> tuple[dict[str, Any], dict[str, SampleResult]]:
+        """Create the run folder, or check a resumed one; return (manifest, finished results)."""
+        if not self.resume:
+            manifest = self._manifest()
+            self.store.create(manifest)
+            return manifest, {}
+        loaded = self.store.load_manifest()
+        if loaded.fingerprint != self.fingerprint:
+            raise UsageError(f"cannot resume {self.store.run_dir}: it is a different run ("
+                             f"{explain_mismatch(loaded.fingerprint_fields, self.fields)})")
+        manifest = loaded.data  # written back whole, with this session added
+        manifest["status"] = "running"
+        done = self.store.results()
+        tasks_of = {s.id: p.task.name for p in self.plans for s in p.samples}
+        strangers = [r for r in done.values() if tasks_of.get(r.sample_id) != r.task]
+        if strangers:
+            r = strangers[0]
+            raise UsageError(f"{self.store.run_dir / 'samples.jsonl'}: {len(strangers)} result(s) for samples this run "
+                             f"does not have (first: {r.sample_id!r} of task {r.task!r}); remove those lines")
+        return manifest, done
+
+    def request_for(self, plan: TaskPlan, sample: Sample) -> Request:
+        return self.rules.adapt_request(plan.task.build_request(sample, self.config.mode), sample, plan.task)
+
+    def pending(self, done: dict[str, SampleResult]) -> list[tuple[TaskPlan, Sample]]:
+        out = []
+        for plan in self.plans:
+            for sample in plan.samples:
+                previous = done.get(sample.id)
+                if previous is None or previous.status == "infra_error":
+                    out.append((plan, sample))
+        return out
+
+    async def run(self, on_result: ProgressHook | None = None) -> RunResults:
+        manifest, done = self.prepare()
+        try:
+            return await self._run(manifest, done, on_result)
+        except BaseException as exc:
+            self._record_stop(manifest, exc)
+            raise
+
+    def _record_stop(self, manifest: dict[str, Any], exc: BaseException) -> None:
+        """A run that stops early says so in run.json (``--resume`` finishes it); best effort."""
+        interrupted = isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError))
+        manifest["status"] = "interrupted" if interrupted else "stopped"
+        manifest["stopped_by"] = "interrupted" if interrupted else f"{type(exc).__name__}: {exc}"[:500]
+        manifest["finished"] = utc_now()
+        try:
+            self.store.write_manifest(manifest)
+        except Exception:  # the disk that failed the run may fail this too; resume still works
+            pass
+
+    async def _run(self, manifest: dict[str, Any], done: dict[str, SampleResult],
+                   on_result: ProgressHook | None) -> RunResults:
+        todo = self.pending(done)
+        if todo:
+            await self._start_backend()
+        started = time.time()
+        session = {"started": utc_now(), "requested": len(todo)}
+        self.store.open_for_append()
+        semaphore = asyncio.Semaphore(max(1, self.config.concurrency))
+
+        def record(plan: TaskPlan, result: SampleResult) -> None:
+            self.store.append(result)
+            if on_result is not None:
+                on_result(plan.task.name, result)
+
+        async def one(plan: TaskPlan, sample: Sample) -> None:
+            async with semaphore:
+                request = self.request_for(plan, sample)
+                started = time.perf_counter()
+                answer, attempts = await ask(self.model, request, self.config.retry)
+                result = await self._finish(plan, sample, request, answer, attempts, time.perf_counter() - started)
+            record(plan, result)
+
+        requests_started = time.perf_counter()
+        try:
+            if self.model.batched:
+                await self._run_batched(todo, record)
+            else:
+                await asyncio.gather(*(one(plan, sample) for plan, sample in todo))
+            session["requests_wall_s"] = round(time.perf_counter() - requests_started, 3)
+        finally:
+            self.store.close()
+            await self.model.aclose()
+            if self.judge is not None:
+                await self.judge.aclose()
+
+        final = self.store.results()
+        results = build_results(self.plans, final, manifest)
+        self.store.write_results(results.to_dict())
+        session.update({"finished": utc_now(), "wall_s": round(time.time() - started, 3)})
+        manifest["sessions"].append(session)
+        manifest["finished"] = session["finished"]
+        manifest["status"] = "complete" if results.totals.infra_errors == 0 else "incomplete"
+        manifest.pop("stopped_by", None)
+        manifest["backend"] = self.model.settings()  # now with what the backend learned while running
+        totals = {**results.totals.to_dict(), **runtime_totals(final.values())}
+        totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],
+                                                    totals["completion_tokens"], self.config.model_args)
+        manifest["totals"] = totals
+        self.store.write_manifest(manifest)
+        return results
+
+    async def _start_backend(self) -> None:
+        """Start the backend before any sample; a backend that cannot start ends the run cleanly."""
+        try:
+            await self.model.start()
+        except InfraError as exc:
+            await self.model.aclose()
+            first, _, detail = str(exc).partition("\n")  # e.g. the tail of a server's log
+            raise UsageError(f"{self.config.model} could not start: {first} (the run folder is kept; "
+                             f"--resume {self.store.run_dir} after fixing it)", detail=detail or None) from None
+
+    async def _finish(self, plan: TaskPlan, sample: Sample, request: Request, answer: ModelOutput | InfraError,
+                      attempts: int, latency_s: float) -> SampleResult:
+        return await finish_sample(sample, plan.task, request, answer, attempts, latency_s, rules=self.rules,
+                                   judge=self.judge, policy=self.config.retry)
+
+    async def _run_batched(self, todo: list[tuple[TaskPlan, Sample]],
+                           record: Callable[[TaskPlan, SampleResult], None]) -> None:
+        """Backends such as in-process vLLM get the whole run as one batch; each answer then
+        takes the same way to its record as a per-sample answer (`finish_sample`)."""
+        requests = [self.request_for(plan, sample) for plan, sample in todo]
+        started = time.perf_counter()
+        try:
+            answers: list[ModelOutput | InfraError] = list(await self.model.generate_batch(requests))
+        except Exception as exc:  # the whole batch failed: every sample is an infra failure
+            error = exc if isinstance(exc, InfraError) else InfraError("backend_error", f"{type(exc).__name__}: {exc}")
+            answers = [error] * len(todo)
+        if len(answers) != len(todo):
+            error = InfraError("backend_error", f"the batch gave {len(answers)} answers for {len(todo)} requests")
+            answers = [error] * len(todo)
+        elapsed = time.perf_counter() - started
+        for (plan, sample), request, answer in zip(todo, requests, answers):
+            record(plan, await self._finish(plan, sample, request, answer, 1, elapsed))
+
+
+def default_run_dir(model: str, root: Path = Path("runs")) -> Path:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    safe = "".join(ch if ch.isalnum() or ch in "-." else "_" for ch in model)[:80]
+    return root / f"{stamp}-{safe}"

@@ -1,4 +1,0 @@
-"""One module per domain. Each module registers its tools and tables when imported.
-
-Modules here are discovered because they exist (see `fcbench.suite.tooling.catalog`).
-"""

@@ -1,0 +1,93 @@
+"""`admit` hands a well-typed output back unchanged; that shortcut must never change a verdict.
+
+For adversarial outputs of every form the fuzz tests use, the shortcut (`admit`) and the
+long way (`rebuild`, every field converted) must give equal outputs, and a rebuilt output
+that was not cut to a limit must take the shortcut (it is already well typed).
+"""
+
+from __future__ import annotations
+
+from fuzz_shapes import FORMS, materialize
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fcbench.errors import InfraError
+from fcbench.models.anthropic_wire import parse_messages_response
+from fcbench.models.openai_wire import parse_chat_response
+from fcbench.models.replay import bfcl_output
+from fcbench.parsing.intake import (
+    DEEP,
+    MAX_TEXT_CHARS,
+    JsonError,
+    _well_typed,
+    admit,
+    loads,
+    output_from_record,
+    plain_json,
+    rebuild,
+)
+from fcbench.records import ModelOutput, ToolCall, Usage
+
+
+def backend_output(form: str, payload: object) -> ModelOutput | None:
+    """What a backend would hand the pipeline for `payload` (None when it raises, as a backend does)."""
+    try:
+        if form == "model_output":
+            return ModelOutput(**payload)  # fields of any type, as a buggy backend might build
+        if form == "replay_record":
+            return output_from_record(payload)
+        if form == "chat_body":
+            return parse_chat_response(payload, 0.01)
+        if form == "anthropic_body":
+            return parse_messages_response(payload, 0.01)
+        if form == "bfcl_result":
+            return bfcl_output(payload)
+        if form == "raw_bytes":
+            return parse_chat_response(loads(payload), 0.01)
+    except (InfraError, JsonError):
+        return None
+    return None  # edited_gold needs a request: covered by test_fuzz_pipeline
+
+
+@settings(max_examples=400, deadline=None, derandomize=True, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(case=st.sampled_from(sorted(set(FORMS) - {"edited_gold"})).flatmap(
+    lambda form: st.tuples(st.just(form), FORMS[form])))
+def test_the_shortcut_gives_what_the_long_way_gives(case):
+    form, payload = case
+    output = backend_output(form, materialize(payload))
+    if output is None:
+        return
+    long_way = rebuild(output)
+    assert admit(output) == long_way, form
+    oversized = long_way.text is not None and len(long_way.text) > MAX_TEXT_CHARS  # kept, marked malformed
+    raw_cut = DEEP in str(long_way.raw) or plain_json(long_way.raw)[1]  # cut to the limits, marked
+    if not oversized and not raw_cut and long_way.malformed is None:
+        assert _well_typed(long_way), f"{form}: a rebuilt output must be well typed: {long_way!r:.300}"
+        assert admit(long_way) is long_way
+
+
+def test_outputs_out_of_bounds_or_mistyped_take_the_long_way():
+    good = ModelOutput(text="hi", tool_calls=(ToolCall("f", {"a": [1, {"b": "c"}]}),), usage=Usage(3, 4),
+                       latency_s=0.5, raw={"id": "x"})
+    assert admit(good) is good, "a well-typed output is handed back as it is"
+    bad = {
+        "a tuple inside arguments (JSON has arrays only)": ToolCall("f", {"a": (1, 2)}),
+        "a non-string key": ToolCall("f", {1: "x"}),
+        "a blank function name": ToolCall("  ", {}),
+        "arguments as a JSON string": ToolCall("f", '{"a": 1}'),
+    }
+    for reason, call in bad.items():
+        output = ModelOutput(tool_calls=(call,))
+        assert not _well_typed(output), reason
+        assert admit(output) == rebuild(output), reason
+    for reason, output in {
+        "a latency given as an int": ModelOutput(latency_s=1),
+        "a negative token count": ModelOutput(usage=Usage(-1, 0)),
+        "malformed beside calls": ModelOutput(tool_calls=(ToolCall("f", {}),), malformed="broken"),
+        "an empty malformed reason": ModelOutput(malformed=""),
+        "a text over the limit": ModelOutput(text="x" * 200_001),
+        "raw holding a set": ModelOutput(raw={"a": {1, 2}}),
+    }.items():
+        assert not _well_typed(output), reason
+        assert admit(output) == rebuild(output), reason
