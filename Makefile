@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q fcbench tasks
 	$(BIN)/python benchmarks/throughput.py
+	$(BIN)/python benchmarks/throughput.py --protocol interactive -n 300 --backends openai-compatible,openai,anthropic
 
 # fcbench's scoring against BFCL's checker on the same answers (needs `make bfcl-venv`).
 bench-scoring: $(STAMP) bfcl-venv
@@ -47,32 +48,34 @@ clean:
 
 # Baselines of the reference models (native mode, full built-in test split) and the published
 # leaderboard tables (with any published run under leaderboards/runs/). Commit leaderboards/ afterwards.
-REFERENCE_MODELS := oracle lexical
+# Each baseline is NAME:MODEL:PROTOCOL; its results live in leaderboards/builtin/reference_NAME/.
+BASELINES := oracle:oracle:plan lexical:lexical:plan lexical_interactive:lexical:interactive
 SELFGATE_DIR := build/selfgate
+BASELINE_VARS = name=$${b%%:*}; rest=$${b\#*:}; m=$${rest%%:*}; protocol=$${rest\#*:}
 
 leaderboards: $(STAMP)
 	rm -rf build/leaderboard-runs
-	@set -e; for m in $(REFERENCE_MODELS); do \
-	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test \
-	    --out build/leaderboard-runs/$$m --quiet > /dev/null; \
-	  mkdir -p leaderboards/builtin/reference_$$m; \
-	  cp build/leaderboard-runs/$$m/results.json leaderboards/builtin/reference_$$m/results.json; \
+	@set -e; for b in $(BASELINES); do $(BASELINE_VARS); \
+	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test --protocol $$protocol \
+	    --out build/leaderboard-runs/$$name --quiet > /dev/null; \
+	  mkdir -p leaderboards/builtin/reference_$$name; \
+	  cp build/leaderboard-runs/$$name/results.json leaderboards/builtin/reference_$$name/results.json; \
 	done
-	$(BIN)/fcbench leaderboard build $(foreach m,$(REFERENCE_MODELS),leaderboards/builtin/reference_$(m)/results.json) \
+	$(BIN)/fcbench leaderboard build $(foreach b,$(BASELINES),leaderboards/builtin/reference_$(firstword $(subst :, ,$(b)))/results.json) \
 	  $(sort $(wildcard leaderboards/runs/*/results.json)) --out leaderboards
 
 # fcbench gates itself: rerun the reference models and require exactly the committed baselines.
 selfgate: $(STAMP)
 	rm -rf $(SELFGATE_DIR)
-	@set -e; for m in $(REFERENCE_MODELS); do \
-	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test \
-	    --out $(SELFGATE_DIR)/$$m --quiet > /dev/null; \
-	  $(BIN)/fcbench gate --exact --baseline leaderboards/builtin/reference_$$m/results.json \
-	    --candidate $(SELFGATE_DIR)/$$m --summary $(SELFGATE_DIR)/$$m-summary.md \
-	    --junit $(SELFGATE_DIR)/$$m-junit.xml > /dev/null \
-	  || { cat $(SELFGATE_DIR)/$$m-summary.md; echo "selfgate: reference/$$m moved from its committed baseline;" \
+	@set -e; for b in $(BASELINES); do $(BASELINE_VARS); \
+	  $(BIN)/fcbench run --model reference/$$m --tasks all --mode native --split test --protocol $$protocol \
+	    --out $(SELFGATE_DIR)/$$name --quiet > /dev/null; \
+	  $(BIN)/fcbench gate --exact --baseline leaderboards/builtin/reference_$$name/results.json \
+	    --candidate $(SELFGATE_DIR)/$$name --summary $(SELFGATE_DIR)/$$name-summary.md \
+	    --junit $(SELFGATE_DIR)/$$name-junit.xml > /dev/null \
+	  || { cat $(SELFGATE_DIR)/$$name-summary.md; echo "selfgate: reference/$$m ($$protocol) moved from its committed baseline;" \
 	       "if that is intended, run 'make leaderboards' and commit leaderboards/ in the same change" >&2; exit 1; }; \
-	  echo "selfgate: reference/$$m matches leaderboards/builtin/reference_$$m/results.json"; \
+	  echo "selfgate: reference/$$m ($$protocol protocol) matches leaderboards/builtin/reference_$$name/results.json"; \
 	done
 
 # ---- vLLM backends (`make test-vllm`): a separate venv outside the clone, reused across runs.

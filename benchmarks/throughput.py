@@ -11,6 +11,11 @@ and the client's peak memory.
 
     python benchmarks/throughput.py                    # N=1000, L=0.05, C=64
     python benchmarks/throughput.py -n 500 -c 32 --backends openai-compatible
+    python benchmarks/throughput.py --protocol interactive   # nested samples as conversations
+
+With ``--protocol interactive`` the samples are nested ones, answered turn by turn by the
+server's ``stepwise`` agent; a sample costs one request per turn, so the ideal wall time is
+(sum of turns) x L / C and CPU is per request (per turn), not per sample.
 """
 
 from __future__ import annotations
@@ -32,17 +37,17 @@ TASK = "parameter_value"
 BACKENDS = ("openai-compatible", "vllm-server", "openai", "anthropic")  # vllm-server attaches via --base-url
 
 
-def build_suite(root: Path, n: int) -> Path:
-    """A suite of `n` parameter_value samples, drawn from as many seeds as it takes."""
+def build_suite(root: Path, n: int, task: str = TASK) -> Path:
+    """A suite of `n` samples of `task`, drawn from as many seeds as it takes."""
     rows: list[dict] = []
     seed = 1
     while len(rows) < n:
-        for row in generate_suite(seed)[TASK]["test"]:
+        for row in generate_suite(seed)[task]["test"]:
             rows.append({**row, "id": f"bench-{len(rows):05d}"})
             if len(rows) == n:
                 break
         seed += 1
-    path = root / TASK / "test.jsonl"
+    path = root / task / "test.jsonl"
     path.parent.mkdir(parents=True)
     path.write_text("".join(json.dumps(r, separators=(",", ":")) + "\n" for r in rows))
     return root
@@ -63,32 +68,46 @@ def run_fcbench(args: list[str], env: dict[str, str]) -> tuple[float, float, int
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
+def turns_of(run_dir: Path) -> int:
+    """Requests an interactive run makes: the turns of every sample's conversation."""
+    rows = (json.loads(line) for line in (run_dir / "samples.jsonl").read_text().splitlines())
+    return sum(len(row["details"]["transcript"]) for row in rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=1000, help="requests (samples)")
     parser.add_argument("-l", "--latency", type=float, default=0.05, help="server latency per request, seconds")
     parser.add_argument("-c", "--concurrency", type=int, default=64)
     parser.add_argument("--backends", default=",".join(BACKENDS))
+    parser.add_argument("--protocol", choices=("plan", "interactive"), default="plan")
     args = parser.parse_args()
 
     env = {**os.environ, "OPENAI_API_KEY": "bench", "ANTHROPIC_API_KEY": "bench"}
+    interactive = args.protocol == "interactive"
+    task = "nested" if interactive else TASK
     with tempfile.TemporaryDirectory() as tmp:
-        suite = build_suite(Path(tmp) / "suite", args.n)
-        common = ["--suite", str(suite), "--tasks", TASK, "--concurrency", str(args.concurrency)]
+        suite = build_suite(Path(tmp) / "suite", args.n, task)
+        common = ["--suite", str(suite), "--tasks", task, "--concurrency", str(args.concurrency),
+                  "--protocol", args.protocol]
         _, base_cpu, _ = run_fcbench([*common, "--model", "reference/oracle", "--out", f"{tmp}/oracle"], env)
-        ideal = math.ceil(args.n / args.concurrency) * args.latency
-        print(f"N={args.n} L={args.latency * 1000:.0f} ms C={args.concurrency}: ideal wall {ideal:.2f} s; "
+        requests = turns_of(Path(f"{tmp}/oracle")) if interactive else args.n
+        ideal = (requests * args.latency / args.concurrency if interactive
+                 else math.ceil(args.n / args.concurrency) * args.latency)
+        print(f"N={args.n} samples, {requests} requests, protocol {args.protocol}, L={args.latency * 1000:.0f} ms "
+              f"C={args.concurrency}: ideal wall {ideal:.2f} s; "
               f"in-process oracle run {base_cpu:.2f} s CPU (subtracted below)")
         print(f"{'backend':<20} {'wall s':>7} {'ideal':>6} {'share':>6} {'requests s':>10} {'share':>6} "
               f"{'CPU ms/req':>11} {'minus oracle':>13} {'peak MiB':>9}")
-        config = ServerConfig(tasks=TASK, suite=suite, latency_s=args.latency)
+        config = ServerConfig(tasks=task, suite=suite, latency_s=args.latency,
+                              behaviour="stepwise" if interactive else "gold")
         with EmulatedServer(config) as server:
             for backend in args.backends.split(","):
                 url = server.base_url if backend == "anthropic" else server.base_url + "/v1"
                 wall, cpu, rss = run_fcbench([*common, "--model", f"{backend}/emulated", "--base-url", url,
                                               "--out", f"{tmp}/{backend}"], env)
-                all_in = cpu / args.n * 1000
-                per_request = max(cpu - base_cpu, 0.0) / args.n * 1000
+                all_in = cpu / requests * 1000
+                per_request = max(cpu - base_cpu, 0.0) / requests * 1000
                 manifest = json.loads(Path(f"{tmp}/{backend}/run.json").read_text())
                 phase = manifest["sessions"][-1]["requests_wall_s"]
                 print(f"{backend:<20} {wall:7.2f} {ideal:6.2f} {ideal / wall:6.2f} {phase:10.2f} {ideal / phase:6.2f} "

@@ -206,6 +206,8 @@ class Request:
     #: backends that send API-safe tool names (``calc_area`` for ``calc.area``) map the
     #: model's calls back to the library's names; False keeps them as the model sent them
     restore_names: bool = True
+    #: the turn of an interactive conversation (1, 2, ...); None for a one-turn request
+    turn: int | None = None
 
 
 @dataclass(frozen=True)

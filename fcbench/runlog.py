@@ -34,6 +34,16 @@ LINE_START = b'{"sample_id": "'
 
 MODES = ("native", "prompt")
 RULES = ("fcbench", "bfcl")
+PROTOCOLS = ("plan", "interactive")
+
+
+def _budget(d: Any, where: str) -> dict[str, Any] | None:
+    """The interactive protocol's budget: ``{"extra_turns": int, "max_calls": int | null}``."""
+    if d is None:
+        return None
+    field_of(d, "extra_turns", "integer", where, default=3)
+    field_of(d, "max_calls", "integer", where, default=None, nullable=True)
+    return d
 DEFAULT_SUITE = "fcbench-sim"
 
 
@@ -87,15 +97,21 @@ class MetricInfo:
     label: str
     higher_is_better: bool | None = None  # None: neither, or not known (an older file)
     aggregation: str | None = None
+    unit: str = "share"  # share: a fraction shown as %; count: a number shown as it is
 
     def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "higher_is_better": self.higher_is_better, "aggregation": self.aggregation}
+        d = {"label": self.label, "higher_is_better": self.higher_is_better, "aggregation": self.aggregation}
+        if self.unit != "share":
+            d["unit"] = self.unit
+        return d
 
     @classmethod
     def from_dict(cls, d: Any, where: str) -> MetricInfo:
         return cls(field_of(d, "label", "string", where),
                    field_of(d, "higher_is_better", "boolean", where, default=None, nullable=True),
-                   field_of(d, "aggregation", "string", where, default=None, nullable=True))
+                   field_of(d, "aggregation", "string", where, default=None, nullable=True),
+                   _choice(field_of(d, "unit", "string", where, default="share"), ("share", "count"),
+                           f"{where}.unit"))
 
 
 @dataclass(frozen=True)
@@ -233,6 +249,8 @@ class RunResults:
     fingerprint: str | None
     tasks: dict[str, TaskResults]
     totals: ResultTotals = field(default_factory=ResultTotals)
+    protocol: str = "plan"  # plan | interactive (written only when interactive)
+    budget: dict[str, Any] | None = None  # the interactive protocol's turn and call budget
 
     @property
     def suite_name(self) -> str:
@@ -242,6 +260,7 @@ class RunResults:
         return {"fcbench_version": self.fcbench_version, "model": self.model, "mode": self.mode,
                 "rules": self.rules, "split": self.split, "suite": self.suite, "limit": self.limit,
                 "created": self.created, "fingerprint": self.fingerprint,
+                **({"protocol": self.protocol, "budget": self.budget} if self.protocol != "plan" else {}),
                 "tasks": {k: t.to_dict() for k, t in self.tasks.items()}, "totals": self.totals.to_dict()}
 
     @classmethod
@@ -261,7 +280,9 @@ class RunResults:
             created=field_of(d, "created", "string", default=None, nullable=True),
             fingerprint=field_of(d, "fingerprint", "string", default=None, nullable=True),
             tasks={name: TaskResults.from_dict(name, t, f"tasks/{name}/") for name, t in tasks.items()},
-            totals=ResultTotals.from_dict(field_of(d, "totals", "object", default={})))
+            totals=ResultTotals.from_dict(field_of(d, "totals", "object", default={})),
+            protocol=_choice(field_of(d, "protocol", "string", default="plan"), PROTOCOLS, "protocol"),
+            budget=_budget(field_of(d, "budget", "object", default=None, nullable=True), "budget/"))
 
 
 def _check_suite(d: Any) -> None:
@@ -302,6 +323,7 @@ class RunManifest:
     model: str
     mode: str
     rules: str
+    protocol: str
     split: str
     limit: int | None
     concurrency: int | None
@@ -330,6 +352,9 @@ class RunManifest:
                         "fingerprint_fields/sampling/")
         field_of(fields, "judge", "string", "fingerprint_fields/", default=None, nullable=True)
         _choice(field_of(fields, "rules", "string", "fingerprint_fields/", default="fcbench"), RULES, "rules")
+        _choice(field_of(fields, "protocol", "string", "fingerprint_fields/", default="plan"), PROTOCOLS, "protocol")
+        _budget(field_of(fields, "budget", "object", "fingerprint_fields/", default=None, nullable=True),
+                "fingerprint_fields/budget/")
         sessions = field_of(d, "sessions", "array", default=[])
         for i, session in enumerate(sessions):
             field_of(session, "started", "string", f"sessions/{i}/", default=None, nullable=True)
@@ -346,6 +371,7 @@ class RunManifest:
             fingerprint=field_of(d, "fingerprint", "string"), model=field_of(d, "model", "string"),
             mode=_choice(field_of(d, "mode", "string", default="native"), MODES, "mode"),
             rules=_choice(field_of(d, "rules", "string", default="fcbench"), RULES, "rules"),
+            protocol=_choice(field_of(d, "protocol", "string", default="plan"), PROTOCOLS, "protocol"),
             split=field_of(d, "split", "string", default="test"), limit=_positive(d, "limit"),
             concurrency=_positive(d, "concurrency"),
             status=field_of(d, "status", "string", default=None, nullable=True),

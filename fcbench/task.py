@@ -50,6 +50,9 @@ class Task:
     #: declared metrics shown beside the main one in reports, in order
     report_metrics: ClassVar[tuple[str, ...]] = ()
     expects: ClassVar[Expects] = "calls"
+    #: several dependent or independent calls: ``--protocol interactive`` runs the sample as a
+    #: tool-use conversation (`fcbench.running.conversation`); single decisions leave this False
+    interactive: ClassVar[bool] = False
     # JSON Schema for a sample's `gold`; checked when samples are loaded.
     gold_schema: ClassVar[dict[str, Any] | None] = None
     # Instruction for prompt mode (the tool library and format are appended).
@@ -126,8 +129,12 @@ class Task:
         Earlier assistant calls become JSON text and tool results become user
         turns, so any chat model can read them.
         """
+        return self.render_messages(sample.messages)
+
+    def render_messages(self, messages: Sequence[Message]) -> tuple[Message, ...]:
+        """`messages` in the text convention of prompt mode (see `prompt_messages`)."""
         out: list[Message] = []
-        for m in sample.messages:
+        for m in messages:
             if m.role == "assistant" and m.tool_calls:
                 out.append(Message("assistant", render_calls(m.tool_calls)))
             elif m.role == "tool":

@@ -197,3 +197,27 @@ FORMS = {
     "bfcl_result": BFCL_RESULT,
     "raw_bytes": RAW_BODY,
 }
+
+
+def backend_output(form: str, payload: object):
+    """What the backend layer makes of `payload` in `form` (any form but ``edited_gold``, which
+    needs a request). Raises what a backend raises: `InfraError`, or `JsonError` for raw bytes."""
+    from fcbench.models.anthropic_wire import parse_messages_response
+    from fcbench.models.openai_wire import parse_chat_response
+    from fcbench.models.replay import bfcl_output
+    from fcbench.parsing.intake import loads, output_from_record
+    from fcbench.records import ModelOutput
+
+    if form == "model_output":
+        return ModelOutput(**payload)  # fields of any type, as a buggy backend might build
+    if form == "replay_record":
+        return output_from_record(payload)
+    if form == "chat_body":
+        return parse_chat_response(payload, 0.01)
+    if form == "anthropic_body":
+        return parse_messages_response(payload, 0.01)
+    if form == "bfcl_result":
+        return bfcl_output(payload)
+    if form == "raw_bytes":
+        return parse_chat_response(loads(payload), 0.01)
+    raise ValueError(f"no backend form {form!r}")

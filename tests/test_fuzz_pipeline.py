@@ -26,20 +26,18 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fuzz_shapes import FORMS, materialize
+from fuzz_shapes import FORMS, backend_output, materialize
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from fcbench.analysis.report import render
 from fcbench.errors import InfraError
-from fcbench.models.anthropic_wire import parse_messages_response
 from fcbench.models.base import Model
-from fcbench.models.openai_wire import parse_chat_response
-from fcbench.models.replay import bfcl_output
-from fcbench.parsing.intake import JsonError, loads, output_from_record, read_answer
+from fcbench.parsing.intake import JsonError, read_answer
 from fcbench.records import ModelOutput, SampleResult
 from fcbench.retry import RetryPolicy
 from fcbench.runlog import read_samples
+from fcbench.running.conversation import Budget, run_interactive
 from fcbench.running.pipeline import run_sample
 from fcbench.running.results import build_results
 from fcbench.running.store import RunStore
@@ -100,18 +98,8 @@ def backend_answer(form: str, payload, request):
     """What the backend layer makes of `payload` in `form` (may raise InfraError, as a backend does)."""
     if form == "edited_gold":
         return edited_gold(request, payload)
-    if form == "model_output":
-        return ModelOutput(**payload)
-    if form == "replay_record":
-        return output_from_record(payload)
-    if form == "chat_body":
-        return parse_chat_response(payload, 0.01)
-    if form == "anthropic_body":
-        return parse_messages_response(payload, 0.01)
-    if form == "bfcl_result":
-        return bfcl_output(payload)
     try:
-        return parse_chat_response(loads(payload), 0.01)
+        return backend_output(form, payload)
     except JsonError as exc:
         raise InfraError("bad_response", f"body is not JSON ({exc})") from None
 
@@ -168,6 +156,44 @@ def test_no_model_output_can_break_the_path(store, case):
     back = SampleResult.from_dict(json.loads(line))
     assert (back.sample_id, back.status, back.passed, back.failures) == \
         (result.sample_id, result.status, result.passed, result.failures)
+
+
+INTERACTIVE = sorted(name for name, task in TASKS.items() if task.interactive)
+TURNS = st.lists(st.sampled_from(sorted(FORMS)).flatmap(lambda form: st.tuples(st.just(form), FORMS[form])),
+                 min_size=1, max_size=3)
+CONVERSATIONS = st.tuples(st.sampled_from(INTERACTIVE), st.integers(0, 11), st.sampled_from(["native", "prompt"]),
+                          TURNS)
+
+
+@settings(PROFILE, max_examples=max(EXAMPLES // 5, 20))
+@given(case=CONVERSATIONS)
+def test_no_model_output_can_break_a_conversation(store, case):
+    """``--protocol interactive``: adversarial answers turn after turn, each executed on the tools."""
+    task_name, index, mode, turns = case
+    task = TASKS[task_name]
+    sample = SAMPLES[task_name][index % len(SAMPLES[task_name])]
+    answers = iter([(form, materialize(payload)) for form, payload in turns])
+
+    class Turns(Model):
+        provider = "fuzz"
+
+        async def generate(self, request):
+            form, payload = next(answers, ("done", None))
+            return ModelOutput(text="done") if form == "done" else backend_answer(form, payload, request)
+
+    result = asyncio.run(run_interactive(task, sample, mode, Turns("fuzz/turns"), NO_RETRIES, Budget()))
+    SEEN[f"conversation:{turns[0][0]}"] += 1
+    if result.status == "infra_error":
+        assert result.output.infra_error.kind == "bad_response", result.output.infra_error
+        OUTCOMES["conversation infra:bad_response"] += 1
+    else:
+        assert result.status == "scored"
+        assert result.passed or (result.failures and set(result.failures) <= set(taxonomy.ALL)), result.failures
+        OUTCOMES["conversation " + ("passed" if result.passed else result.failures[0])] += 1
+    store.append(result)
+    line = (store.run_dir / "samples.jsonl").read_bytes().splitlines()[-1]
+    back = SampleResult.from_dict(json.loads(line))
+    assert (back.sample_id, back.status, back.passed) == (result.sample_id, result.status, result.passed)
 
 
 def test_the_fuzzed_run_folder_reads_back_and_reports(store, capsys):

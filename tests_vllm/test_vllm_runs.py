@@ -134,3 +134,29 @@ def test_server_native(tiny_model, vllm_env, tmp_path, run_times):
     assert "--tool-call-parser" in manifest["backend"]["server_command"]
     assert not server_processes(tiny_model), "the server was stopped"
 
+
+
+INTERACTIVE_TASKS = ("nested", "chaining", "parallel", "response_generation")
+
+
+@pytest.mark.parametrize("backend", ["vllm", "vllm-server"])
+def test_interactive_protocol_runs_turn_by_turn(tiny_model, vllm_env, tmp_path, run_times, backend):
+    """The tiny model calls the same function every turn: every conversation runs to its budget
+    (gold calls + 3 turns), in process batched turn by turn, or one request a turn on the server."""
+    from fcbench.running.conversation import resolved_gold
+    from fcbench.task_registry import discover_tasks
+
+    assert not server_processes(tiny_model), "a server of an earlier test is still running"
+    out = tmp_path / f"{backend}-interactive"
+    results, samples = fcbench(["--model", f"{backend}/{tiny_model}", "-M", "tool_parser=hermes", *ENGINE,
+                                "--protocol", "interactive", "--tasks", ",".join(INTERACTIVE_TASKS),
+                                "--limit", "2"], vllm_env, out, run_times)
+    assert results["protocol"] == "interactive" and results["totals"]["infra_errors"] == 0
+    golds = {s.id: len(resolved_gold(s)[0]) for name in INTERACTIVE_TASKS
+             for s in discover_tasks()[name].load()[:2]}
+    assert len(samples) == 2 * len(INTERACTIVE_TASKS)
+    for row in samples:
+        assert row["status"] == "scored" and not row["passed"], row
+        assert "budget_exhausted" in row["failures"], row["failures"]
+        assert len(row["details"]["transcript"]) == golds[row["sample_id"]] + 3
+    assert not server_processes(tiny_model), "the server was stopped"

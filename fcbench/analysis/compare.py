@@ -61,6 +61,7 @@ class RunScores:
     fcbench_version: str | None
     limit: int | None
     tasks: dict[str, TaskScores] = field(default_factory=dict)
+    protocol: str = "plan"
 
 
 def _positional_outcomes(outcomes: Outcomes | None) -> tuple[dict | None, str | None]:
@@ -86,7 +87,7 @@ def load_scores(path: Path | str) -> RunScores:
     scores = RunScores(
         source=str(path), model=results.model or "?", mode=results.mode, rules=results.rules,
         split=results.split, suite=results.suite_name, created=results.created,
-        fcbench_version=results.fcbench_version, limit=results.limit)
+        fcbench_version=results.fcbench_version, limit=results.limit, protocol=results.protocol)
     for name, t in results.tasks.items():
         by_position, ids_hash = _positional_outcomes(t.outcomes)
         known = data.get(name)
@@ -242,6 +243,9 @@ def render_markdown(comp: Comparison, max_flips: int = 20) -> str:
                      f"{len(t.fail_to_pass)} | {t.method} |")
     if comp.a.mode != comp.b.mode:
         lines += ["", f"Note: the runs use different modes ({comp.a.mode} vs {comp.b.mode})."]
+    if comp.a.protocol != comp.b.protocol:
+        lines += ["", f"Note: the runs use different protocols ({comp.a.protocol} vs {comp.b.protocol}): a "
+                      "multi-step sub-task measures a written plan in one and a conversation in the other."]
     if comp.a.rules != comp.b.rules:
         lines += ["", f"Note: the runs are scored under different rules ({comp.a.rules} vs {comp.b.rules}): "
                       "the deltas measure the rules as much as the models."]

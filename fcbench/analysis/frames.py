@@ -7,7 +7,7 @@
 
 Both read through `fcbench.runlog.read_run`, so they see exactly what reports see.
 
-`runs_df` columns: ``source, model, mode, rules, split, suite, created, fcbench_version,
+`runs_df` columns: ``source, model, mode, rules, protocol, split, suite, created, fcbench_version,
 limit, data_version, task, task_version, checksum, n, n_passed, n_infra_error, main_metric,
 score, ci_low, ci_high``, then one ``metric:<name>`` column per metric any run reports.
 
@@ -30,7 +30,7 @@ from fcbench.runlog import RunResults, read_run
 if TYPE_CHECKING:  # pandas is imported when a frame is built, never at import time
     import pandas as pd
 
-RUN_COLUMNS = ("source", "model", "mode", "rules", "split", "suite", "created", "fcbench_version", "limit",
+RUN_COLUMNS = ("source", "model", "mode", "rules", "protocol", "split", "suite", "created", "fcbench_version", "limit",
                "data_version", "task", "task_version", "checksum", "n", "n_passed", "n_infra_error",
                "main_metric", "score", "ci_low", "ci_high")
 SAMPLE_COLUMNS = ("run", "model", "task", "sample_id", "status", "passed", "failures", "infra_kind",
@@ -53,7 +53,8 @@ def run_rows(source: Path | str) -> list[dict[str, Any]]:
     results = run.results
     assert results is not None
     common = {"source": str(source), "model": results.model or "?", "mode": results.mode or "?",
-              "rules": results.rules, "split": results.split or "?", "suite": results.suite_name,
+              "rules": results.rules, "protocol": results.protocol, "split": results.split or "?",
+              "suite": results.suite_name,
               "created": results.created, "fcbench_version": results.fcbench_version, "limit": results.limit,
               "data_version": data_version(results)}
     rows = []

@@ -109,6 +109,9 @@ def evaluate_gate(baseline: RunScores, candidate: RunScores, *, max_drop: float 
     names = _select_tasks(baseline, candidate, tasks)
     if baseline.mode != candidate.mode:
         raise UsageError(f"baseline and candidate use different modes ({baseline.mode} vs {candidate.mode})")
+    if baseline.protocol != candidate.protocol:
+        raise UsageError(f"baseline and candidate ran under different protocols "
+                         f"({baseline.protocol} vs {candidate.protocol}): their scores measure different things")
     if baseline.rules != candidate.rules:
         raise UsageError(f"baseline and candidate are scored under different rules "
                          f"({baseline.rules} vs {candidate.rules})")

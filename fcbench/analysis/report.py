@@ -28,7 +28,7 @@ class Row:
     main_metric: str
     score: float | None
     ci: tuple[float, float] | None
-    secondary: list[tuple[str, float, bool | None]]  # (label, value, higher is better)
+    secondary: list[tuple[str, float, bool | None, str]]  # (label, value, higher is better, unit)
     infra: int
     failures: list[tuple[str, int]]
 
@@ -43,7 +43,8 @@ def rows(results: RunResults, top_failures: int = 3) -> list[Row]:
     higher is better first, then the rates where lower is better."""
     out = []
     for name, t in results.tasks.items():
-        shown = [(t.info(k).label, t.metrics[k], t.info(k).higher_is_better) for k in t.shown_metrics()]
+        shown = [(t.info(k).label, t.metrics[k], t.info(k).higher_is_better, t.info(k).unit)
+                 for k in t.shown_metrics()]
         shown.sort(key=lambda item: item[2] is False)  # stable: declaration order within each group
         out.append(Row(name, t.n, t.main_metric, t.score, t.ci, shown, t.n_infra_error,
                        list(t.failures.items())[:top_failures]))
@@ -81,6 +82,26 @@ def rules_note(results: RunResults) -> str | None:
             + "; the rest were scored with fcbench's rules")
 
 
+def protocol_part(results: RunResults) -> str:
+    """`` · protocol interactive`` in a title (nothing for the default plan protocol)."""
+    return "" if results.protocol == "plan" else f" · protocol {results.protocol}"
+
+
+def protocol_note(results: RunResults) -> str | None:
+    """Under the interactive protocol: which sub-tasks ran as conversations, which unchanged."""
+    if results.protocol == "plan":
+        return None
+    talked = [n for n, t in results.tasks.items() if "turns" in t.metric_info]
+    single = [n for n in results.tasks if n not in talked]
+    budget = results.budget or {}
+    parts = [f"interactive protocol: {', '.join(talked) or 'no sub-task'} ran as tool-use conversations "
+             f"(budget: gold calls + {budget.get('extra_turns', 3)} turns, "
+             f"max calls {budget.get('max_calls') or '2 x gold + extra turns'})"]
+    if single:
+        parts.append(f"{', '.join(single)} are single decisions and ran unchanged")
+    return "; ".join(parts)
+
+
 def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
@@ -90,8 +111,9 @@ def score_with_ci(score: float | None, ci: tuple[float, float] | None) -> str:
     return pct(score) + (f" [{pct(ci[0])}–{pct(ci[1])}]" if ci and score is not None else "")
 
 
-def _secondary(label: str, value: float, higher_is_better: bool | None) -> str:
-    return f"{label} {pct(value)}" + (" (lower is better)" if higher_is_better is False else "")
+def _secondary(label: str, value: float, higher_is_better: bool | None, unit: str = "share") -> str:
+    shown = pct(value) if unit == "share" else f"{value:.2f}"
+    return f"{label} {shown}" + (" (lower is better)" if higher_is_better is False else "")
 
 
 def _cells(r: Row) -> list[str]:
@@ -105,15 +127,15 @@ MEAN_LABEL = "unweighted mean of sub-task scores"
 
 def render_markdown(results: RunResults, show_mean: bool = False) -> str:
     rs = rows(results)
-    lines = [f"**{results.model}** · mode {results.mode} · rules {results.rules} · "
+    lines = [f"**{results.model}** · mode {results.mode} · rules {results.rules}{protocol_part(results)} · "
              f"suite {suite_label(results)} · split {results.split}", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rs]
     if show_mean:
         lines.append(f"| *{MEAN_LABEL}* | | {pct(unweighted_mean(rs))} | | | |")
-    note = rules_note(results)
-    if note:
-        lines += ["", note]
+    for note in (rules_note(results), protocol_note(results)):
+        if note:
+            lines += ["", note]
     return "\n".join(lines) + "\n"
 
 
@@ -138,7 +160,7 @@ def render_table(run: Run, show_mean: bool = False):
 
     results = run.results
     assert results is not None, "read_run gives a finished run"
-    title = (f"{results.model} · {results.mode} mode · rules {results.rules} · "
+    title = (f"{results.model} · {results.mode} mode · rules {results.rules}{protocol_part(results)} · "
              f"suite {suite_label(results)} · {results.split} split")
     table = Table(title=title, title_justify="left")
     for header in HEADERS:
@@ -159,9 +181,9 @@ def render_table(run: Run, show_mean: bool = False):
         caption.append(f"cost ≈ ${totals['cost_usd_estimate']:.2f} (indicative price table)")
     if lat:
         caption.append("latency " + " ".join(f"{q} {lat.get(q, 0):.3f}s" for q in ("p50", "p90", "p99")))
-    note = rules_note(results)
-    if note:
-        caption.append(note)
+    for note in (rules_note(results), protocol_note(results)):
+        if note:
+            caption.append(note)
     table.caption = " · ".join(caption)
     return table
 

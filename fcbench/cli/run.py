@@ -24,6 +24,13 @@ def register(sub: Any) -> None:
     run.add_argument("--rules", choices=("fcbench", "bfcl"), default=None,
                      help="scoring rules: fcbench's own (default) or BFCL's checker where a BFCL category applies "
                           "(docs/bfcl-differences.md)")
+    run.add_argument("--protocol", choices=("plan", "interactive"), default=None,
+                     help="plan: multi-step sub-tasks as one written plan with $var references (default); "
+                          "interactive: a real tool-use conversation, every call executed on the simulated tools")
+    run.add_argument("--extra-turns", type=non_negative_int, default=None,
+                     help="interactive: turns allowed beyond the gold calls (default 3)")
+    run.add_argument("--max-calls", type=positive_int, default=None,
+                     help="interactive: calls allowed per sample (default 2 x gold calls + extra turns)")
     run.add_argument("--out", type=Path, help="run folder to create (default runs/<time>-<model>)")
     run.add_argument("--resume", type=Path, metavar="RUN_DIR",
                      help="continue a run: only missing samples and infrastructure failures run again")
@@ -54,6 +61,7 @@ def _resolve_run_config(args: argparse.Namespace):
     from fcbench.data.suites import resolve_suite
     from fcbench.models.base import GenerateConfig
     from fcbench.retry import RetryPolicy
+    from fcbench.running.conversation import Budget
     from fcbench.running.runner import RunConfig
     from fcbench.running.store import RunStore
 
@@ -66,7 +74,8 @@ def _resolve_run_config(args: argparse.Namespace):
                  "sampling": fields.get("sampling") or {}, "concurrency": manifest.concurrency,
                  "suite": (manifest.suite or {}).get("path"),
                  "model_args": manifest.data.get("model_args") or {}, "judge": fields.get("judge"),
-                 "rules": fields.get("rules")}
+                 "rules": fields.get("rules"), "protocol": fields.get("protocol"),
+                 "budget": fields.get("budget") or {}}
     model = args.model or saved.get("model")
     if not isinstance(model, (str, type(None))):
         raise UsageError(f"{args.resume}/run.json: field model: expected a string")
@@ -88,7 +97,16 @@ def _resolve_run_config(args: argparse.Namespace):
         model_args={**saved.get("model_args", {}), **dict(args.model_arg)},
         judge=args.judge or saved.get("judge"),
         rules=args.rules or saved.get("rules") or "fcbench",
+        protocol=args.protocol or saved.get("protocol") or "plan",
     )
+    budget = saved.get("budget") or {}
+    if not isinstance(budget, dict):
+        raise UsageError(f"{args.resume}/run.json: field fingerprint_fields.budget: expected an object")
+    config.budget = Budget(
+        extra_turns=args.extra_turns if args.extra_turns is not None else budget.get("extra_turns", 3),
+        max_calls=args.max_calls if args.max_calls is not None else budget.get("max_calls"))
+    if config.protocol == "plan" and (args.extra_turns is not None or args.max_calls is not None):
+        raise UsageError("--extra-turns and --max-calls apply to --protocol interactive only")
     defaults = RetryPolicy()
     config.retry = RetryPolicy(
         rate_limit_retries=defaults.rate_limit_retries if args.rate_limit_retries is None else args.rate_limit_retries,

@@ -23,6 +23,10 @@ record without an id). Whatever a record says about the answer is read by
 `fcbench.parsing.intake`: a field of the wrong type makes that one answer
 ``malformed_output`` with the reason, never the whole file refused.
 
+Under ``--protocol interactive`` an fcbench line of an interactive run answers each turn
+with the turn it recorded (``details.transcript``): the tools run again, the model never
+does. A record without a transcript answers turn 1 and then stops.
+
 A sample missing from the file is an infrastructure failure (no answer was
 recorded), never a wrong answer. A sample id ``X#variant`` (an imported item's
 second lens, e.g. ``multiple_0#names``) falls back to the record of ``X``.
@@ -103,6 +107,23 @@ def _record_id(record: Any) -> str | None:
     return key if isinstance(key, str) and key else None
 
 
+def recorded_turns(record: dict[str, Any]) -> list[ModelOutput] | None:
+    """The turns of an interactive run's line (``details.transcript``), each read like a plain
+    record; None when the record has no transcript."""
+    details = record.get("details")
+    transcript = details.get("transcript") if isinstance(details, dict) else None
+    if not isinstance(transcript, list):
+        return None
+    turns = []
+    for turn in transcript:
+        turn = turn if isinstance(turn, dict) else {}
+        calls = turn.get("calls")
+        calls = [{k: c.get(k) for k in ("name", "arguments")} if isinstance(c, dict) else c
+                 for c in calls] if isinstance(calls, list) else calls
+        turns.append(output_from_record({"text": turn.get("text"), "tool_calls": calls or []}))
+    return turns
+
+
 def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
     """Recorded outputs by sample id, and the ids whose record is in BFCL's result format.
 
@@ -110,8 +131,15 @@ def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
     `UsageError` naming the file and line); what a record says about the answer is
     the model's business: any field of any type is read by `fcbench.parsing.intake`.
     """
+    outputs, bfcl_ids, _ = load_replay_file(path)
+    return outputs, bfcl_ids
+
+
+def load_replay_file(path: Path) -> tuple[dict[str, ModelOutput], set[str], dict[str, list[ModelOutput]]]:
+    """`load_replay_records` plus the recorded turns of interactive runs by sample id."""
     outputs: dict[str, ModelOutput] = {}
     bfcl_ids: set[str] = set()
+    transcripts: dict[str, list[ModelOutput]] = {}
     for file in _files(Path(path)):
         try:
             data = file.read_bytes()
@@ -133,7 +161,10 @@ def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
                 outputs[key] = output
                 if _is_bfcl(record):
                     bfcl_ids.add(key)
-    return outputs, bfcl_ids
+                turns = recorded_turns(record)
+                if turns is not None:
+                    transcripts[key] = turns
+    return outputs, bfcl_ids, transcripts
 
 
 def undo_underscores(output: ModelOutput, library_names: set[str]) -> ModelOutput:
@@ -161,13 +192,16 @@ class ReplayModel(Model):
     def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
         super().__init__(name, config, **options)
         self.path = Path(name.split("/", 1)[1])
-        self.outputs, self.bfcl_ids = load_replay_records(self.path)
+        self.outputs, self.bfcl_ids, self.transcripts = load_replay_file(self.path)
 
     async def generate(self, request: Request) -> ModelOutput:
         key = request.sample_id
         if key not in self.outputs and "#" in key:
             key = key.split("#", 1)[0]
         output = self.outputs.get(key)
+        if output is not None and request.turn is not None:
+            turns = self.transcripts.get(key, [output])
+            return turns[request.turn - 1] if request.turn <= len(turns) else ModelOutput(text="", finish_reason="stop")
         if output is None:
             raise InfraError("missing_output", f"no recorded output for {request.sample_id}",
                              retryable=False)

@@ -111,7 +111,7 @@ def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
         fcbench_version=__version__, model=manifest.get("model"), mode=manifest.get("mode"),
         rules=manifest.get("rules") or "fcbench", split=manifest.get("split"), suite=manifest.get("suite"),
         limit=manifest.get("limit"), created=manifest.get("created"), fingerprint=manifest.get("fingerprint"),
-        tasks=per_task,
+        tasks=per_task, protocol=manifest.get("protocol") or "plan", budget=manifest.get("budget"),
         totals=ResultTotals(samples=n_samples, scored=sum(1 for r in mine_all if r.status == "scored"),
                             infra_errors=sum(infra_kinds.values()), infra_error_kinds=dict(sorted(infra_kinds.items())),
                             missing=n_samples - len(mine_all)))

@@ -17,6 +17,7 @@ session, the totals and the status.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import platform
@@ -36,6 +37,14 @@ from fcbench.models.pricing import estimate_cost, price_for
 from fcbench.records import Mode, ModelOutput, Request, Sample, SampleResult
 from fcbench.retry import RetryPolicy
 from fcbench.runlog import RunResults
+from fcbench.running.conversation import (
+    DEFAULT_PROTOCOL,
+    Budget,
+    TurnBatcher,
+    check_executable,
+    run_interactive,
+    with_interactive_metrics,
+)
 from fcbench.running.pipeline import ask, finish_sample
 from fcbench.running.results import build_results, runtime_totals
 from fcbench.running.store import RunStore
@@ -60,6 +69,8 @@ class RunConfig:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     judge: str | None = None  # provider/model of an optional LLM judge
     rules: str = DEFAULT_RULES  # rules profile (fcbench.scoring.profiles)
+    protocol: str = DEFAULT_PROTOCOL  # plan | interactive (fcbench.running.conversation)
+    budget: Budget = field(default_factory=Budget)  # the interactive protocol's turn and call budget
 
 
 @dataclass
@@ -96,6 +107,9 @@ def plan_tasks(config: RunConfig) -> list[TaskPlan]:
         samples = task.load(config.split, config.suite)
         if config.limit is not None:
             samples = samples[: config.limit]
+        if config.protocol == "interactive" and task.interactive:
+            check_executable(task, samples)
+            task = with_interactive_metrics(task)
         plans.append(TaskPlan(task, samples, path, file_checksum(path)))
     if not plans:
         raise UsageError("no task has data for this suite and split")
@@ -114,6 +128,9 @@ def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, An
     }
     if config.rules != DEFAULT_RULES:  # absent means the default, so older runs keep their fingerprint
         fields["rules"] = config.rules
+    if config.protocol != DEFAULT_PROTOCOL:  # likewise
+        fields["protocol"] = config.protocol
+        fields["budget"] = config.budget.to_dict()
     return fields
 
 
@@ -175,6 +192,8 @@ class Runner:
             "model_args": redact(self.config.model_args),
             "mode": self.config.mode,
             "rules": self.config.rules,
+            "protocol": self.config.protocol,
+            **({"budget": self.config.budget.to_dict()} if self.config.protocol != DEFAULT_PROTOCOL else {}),
             "split": self.config.split,
             "limit": self.config.limit,
             "concurrency": self.config.concurrency,
@@ -208,6 +227,10 @@ class Runner:
             raise UsageError(f"{self.store.run_dir / 'samples.jsonl'}: {len(strangers)} result(s) for samples this run "
                              f"does not have (first: {r.sample_id!r} of task {r.task!r}); remove those lines")
         return manifest, done
+
+    def interactive(self, plan: TaskPlan) -> bool:
+        """Does this task's sample run as a conversation (``--protocol interactive``)?"""
+        return self.config.protocol == "interactive" and plan.task.interactive
 
     def request_for(self, plan: TaskPlan, sample: Sample) -> Request:
         return self.rules.adapt_request(plan.task.build_request(sample, self.config.mode), sample, plan.task)
@@ -255,7 +278,23 @@ class Runner:
             if on_result is not None:
                 on_result(plan.task.name, result)
 
+        interactive = [(p, s) for p, s in todo if self.interactive(p)]
+        batcher = TurnBatcher(self.model, len(interactive)) if self.model.batched and interactive else None
+
+        async def converse(plan: TaskPlan, sample: Sample) -> None:
+            # A batched backend has no in-flight limit: every conversation takes part in each turn's batch.
+            async with semaphore if batcher is None else contextlib.nullcontext():
+                try:
+                    result = await run_interactive(plan.task, sample, self.config.mode, batcher or self.model,
+                                                   self.config.retry, self.config.budget)
+                finally:
+                    if batcher is not None:
+                        batcher.finished()
+            record(plan, result)
+
         async def one(plan: TaskPlan, sample: Sample) -> None:
+            if self.interactive(plan):
+                return await converse(plan, sample)
             async with semaphore:
                 request = self.request_for(plan, sample)
                 started = time.perf_counter()
@@ -266,7 +305,8 @@ class Runner:
         requests_started = time.perf_counter()
         try:
             if self.model.batched:
-                await self._run_batched(todo, record)
+                single = [(p, s) for p, s in todo if not self.interactive(p)]
+                await asyncio.gather(self._run_batched(single, record), *(converse(p, s) for p, s in interactive))
             else:
                 await asyncio.gather(*(one(plan, sample) for plan, sample in todo))
             session["requests_wall_s"] = round(time.perf_counter() - requests_started, 3)
@@ -311,6 +351,8 @@ class Runner:
                            record: Callable[[TaskPlan, SampleResult], None]) -> None:
         """Backends such as in-process vLLM get the whole run as one batch; each answer then
         takes the same way to its record as a per-sample answer (`finish_sample`)."""
+        if not todo:
+            return
         requests = [self.request_for(plan, sample) for plan, sample in todo]
         started = time.perf_counter()
         try:

@@ -37,3 +37,14 @@ def gold_calls(sample: Sample) -> list[dict[str, Any]]:
     """The sample's gold calls (only well-formed dicts; never raises)."""
     calls = sample.gold.get("calls") if isinstance(sample.gold, dict) else None
     return [c for c in calls if isinstance(c, dict)] if isinstance(calls, list) else []
+
+
+def encode_plain(value: Any) -> Any:
+    """A concrete value in the gold's accepted-values form: an object's every key maps to a list
+    of accepted values (BFCL's nested form), so a list inside an object is never mistaken for a
+    set of alternatives; ``{"tags": ["a", "b"]}`` becomes ``{"tags": [["a", "b"]]}``."""
+    if isinstance(value, dict):
+        return {str(k): [encode_plain(v)] for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [encode_plain(v) for v in value]
+    return value

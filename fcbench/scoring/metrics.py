@@ -38,26 +38,32 @@ class Metric:
     higher_is_better: bool | None = True
     label: str = ""
     counts: str | None = None  # micro_*: the stem of the per-sample counts
+    unit: str = "share"  # share: a fraction in [0, 1], shown as %; count: shown as it is (turns, calls)
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
             raise ValueError(f"metric {self.name}: unknown aggregation {self.aggregation!r}")
         if self.aggregation.startswith("micro_") and not self.counts:
             raise ValueError(f"metric {self.name}: a micro average names its counts (counts='stem')")
+        if self.unit not in ("share", "count"):
+            raise ValueError(f"metric {self.name}: unit is share or count, not {self.unit!r}")
         if not self.label:
             object.__setattr__(self, "label", self.name.replace("_", " "))
 
     def info(self) -> dict[str, Any]:
         """What ``results.json`` keeps of the declaration, so a report needs no plugin."""
-        return {"label": self.label, "higher_is_better": self.higher_is_better, "aggregation": self.aggregation}
+        info = {"label": self.label, "higher_is_better": self.higher_is_better, "aggregation": self.aggregation}
+        if self.unit != "share":
+            info["unit"] = self.unit
+        return info
 
 
 def pass_rate(name: str = "accuracy", label: str = "accuracy") -> Metric:
     return Metric(name, "pass_rate", True, label)
 
 
-def mean(name: str, label: str = "", *, higher_is_better: bool | None = True) -> Metric:
-    return Metric(name, "mean", higher_is_better, label)
+def mean(name: str, label: str = "", *, higher_is_better: bool | None = True, unit: str = "share") -> Metric:
+    return Metric(name, "mean", higher_is_better, label, unit=unit)
 
 
 def micro_prf(stem: str, what: str) -> tuple[Metric, Metric, Metric]:

@@ -26,12 +26,14 @@ MISSING_FACT = "missing_fact"                    # answer leaves out a fact of t
 UNSUPPORTED_CLAIM = "unsupported_claim"          # answer states something the outputs do not
 CALLED_INSTEAD_OF_ANSWERING = "called_instead_of_answering"
 WRONG_RESULT = "wrong_result"                    # execution gave a different result
+PLACEHOLDER_SENT = "placeholder_sent"            # interactive: a "$var1.field$" placeholder sent as a value
+BUDGET_EXHAUSTED = "budget_exhausted"            # interactive: still calling when the turn or call budget ran out
 
 ALL: tuple[str, ...] = (
     MALFORMED_OUTPUT, NO_CALL, EXTRA_CALL, MISSING_CALL, WRONG_FUNCTION, HALLUCINATED_FUNCTION,
     MISSING_REQUIRED_ARG, MISSING_OPTIONAL_ARG, UNEXPECTED_ARG, WRONG_VALUE, WRONG_TYPE,
     SCHEMA_INVALID, BAD_REFERENCE, WRONG_ORDER, PREMATURE_STOP, MISSED_STOP, MISSING_FACT,
-    UNSUPPORTED_CLAIM, CALLED_INSTEAD_OF_ANSWERING, WRONG_RESULT,
+    UNSUPPORTED_CLAIM, CALLED_INSTEAD_OF_ANSWERING, WRONG_RESULT, PLACEHOLDER_SENT, BUDGET_EXHAUSTED,
 )
 
 

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator
 from aiohttp import web
 
 from fcbench.testing import wire
+from fcbench.testing.agents import agent_reply
 from fcbench.testing.behaviours import make_reply
 from fcbench.testing.chance import FaultPlan
 from fcbench.testing.config import ServerConfig
@@ -122,7 +123,10 @@ async def _answer(request: web.Request, state: EmulatorState, provider: Provider
     if raw is not None:
         state.stats.answer("raw", entry.target.mode)
         return web.Response(body=raw, content_type="application/json")
-    reply = make_reply(entry.target, entry.behaviour, provider.name)
+    if entry.interactive is not None:
+        reply = agent_reply(entry.interactive, entry.behaviour, conv)
+    else:
+        reply = make_reply(entry.target, entry.behaviour, provider.name)
     if not drop:
         state.stats.answer(entry.behaviour, entry.target.mode)
     n = next(state.ids)

@@ -10,7 +10,10 @@
   object, and prompt mode) the text of the calls cut off mid-JSON;
 * ``text``: a prose reply, no call;
 * ``content_calls``: the calls as Hermes ``<tool_call>{...}</tool_call>`` text in
-  the content with no parsed calls, as vLLM returns when its parser fails.
+  the content with no parsed calls, as vLLM returns when its parser fails;
+* ``stepwise``, ``placeholder``, ``recovering``, ``endless``: the multi-turn agents of
+  `fcbench.testing.agents`; given a one-turn (plan protocol) request they answer the way
+  they start a conversation (the first call only; ``placeholder`` with the plan).
 
 The result is a provider-neutral `Reply`; `fcbench.testing.wire` renders it.
 """
@@ -112,6 +115,14 @@ def make_reply(target: Target, behaviour: str, provider: str) -> Reply:
 
     if behaviour == "text":
         return Reply(behaviour, PROSE)
+
+    if behaviour in ("stepwise", "endless", "recovering") and wants_calls and target.calls:
+        # The multi-turn agents (fcbench.testing.agents) given one turn: they start a conversation.
+        first = target.calls[0]
+        call = ToolCall(first.name, {} if behaviour == "recovering" else first.arguments)
+        return Reply(behaviour, None, wire_calls([call])) if native else Reply(behaviour, render_calls([call]))
+    if behaviour in ("stepwise", "endless", "recovering", "placeholder"):
+        return replace(make_reply(target, "gold", provider), behaviour=behaviour)
 
     if behaviour == "content_calls":
         if target.calls:

@@ -9,7 +9,8 @@ from typing import Mapping, Sequence
 from fcbench.errors import UsageError
 
 #: What the server answers for a matched sample (see `fcbench.testing.behaviours`).
-BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls")
+BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls",
+              "stepwise", "placeholder", "recovering", "endless")  # the last four: multi-turn agents
 #: Faults it can inject instead of (or on the way to) an answer.
 FAULTS = ("429", "500", "529", "timeout", "drop")
 

@@ -16,15 +16,24 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from fcbench.errors import UsageError
-from fcbench.records import Sample
+from fcbench.records import ModelOutput, Sample
+from fcbench.running.conversation import first_request, world_seed
 from fcbench.task import Task
 from fcbench.task_registry import discover_tasks, select_tasks
+from fcbench.testing.agents import InteractiveTarget, opening
 from fcbench.testing.behaviours import Target
 from fcbench.testing.chance import pick_behaviour
 from fcbench.testing.config import ServerConfig, parse_behaviour_mix
 from fcbench.testing.conversation import Conversation, from_messages
 
 MODES = ("native", "prompt")
+
+
+def executable(sample: Sample) -> bool:
+    """Can the sample's tools run here (a world seed, every tool in the built-in catalog)?"""
+    from fcbench.data.generator.tooling import catalog
+
+    return world_seed(sample) is not None and all(t.name in catalog() for t in sample.tools)
 
 
 class NoMatch(Exception):
@@ -37,6 +46,8 @@ class ScriptEntry:
     sample_id: str
     behaviour: str
     target: Target
+    #: set on the entries of interactive conversations (``--protocol interactive``)
+    interactive: InteractiveTarget | None = None
 
     @property
     def key(self) -> str:
@@ -63,9 +74,13 @@ class Script:
                  behaviours: Mapping[str, str]):
         self._strict: dict[str, list[ScriptEntry]] = {}
         self._loose: dict[str, list[ScriptEntry]] = {}
+        self._opening: dict[str, list[ScriptEntry]] = {}  # interactive conversations by their opening
         self.entries: list[ScriptEntry] = []
         for entry, conv in indexed:
             self.entries.append(entry)
+            if entry.interactive is not None:
+                self._opening.setdefault(conv.strict_key(), []).append(entry)
+                continue
             self._strict.setdefault(conv.strict_key(), []).append(entry)
             self._loose.setdefault(conv.loose_key(), []).append(entry)
         # Keep one entry per distinct answer: identical samples are not ambiguous.
@@ -104,6 +119,12 @@ class Script:
                 entry = ScriptEntry(task.name, sample.id, chosen, target)
                 tool_names = [t.name for t in request.tools]
                 indexed.append((entry, from_messages(request.messages, tool_names)))
+            if task.interactive and executable(sample):
+                for mode in MODES:
+                    request = first_request(task, sample, mode)
+                    target = Target(sample.id, mode, "calls", ModelOutput(), (), tuple(sample.tools), dict(sample.gold))
+                    entry = ScriptEntry(task.name, sample.id, chosen, target, InteractiveTarget(task, sample, mode))
+                    indexed.append((entry, from_messages(request.messages, [t.name for t in request.tools])))
         return cls(indexed, behaviours)
 
     @classmethod
@@ -152,6 +173,10 @@ class Script:
         strict = self._strict.get(conv.strict_key(), [])
         if len(strict) == 1:
             return strict[0]
+        if not strict and self._opening:
+            talking = self._opening.get(opening(conv).strict_key(), [])
+            if talking:
+                return talking[0]
         loose = strict or self._loose.get(conv.loose_key(), [])
         if len(loose) == 1:
             return loose[0]

@@ -41,6 +41,7 @@ class ChainingTask(CallTask):
     version = "1"
     description = "A sequence of dependent calls; the order matters (exact sequence match)."
     main_metric = "accuracy"
+    interactive = True  # --protocol interactive runs it as a conversation
     metrics = (pass_rate(), *micro_prf("name", "function names"), *micro_prf("param", "argument values"),
                mean("sequence_similarity", "sequence similarity (LCS)"),
                mean("win", "execution gives the gold result"))

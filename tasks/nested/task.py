@@ -79,6 +79,7 @@ class NestedTask(CallTask):
     version = "1"
     description = "Calls whose arguments are earlier calls' outputs ($var1.field$ references)."
     main_metric = "accuracy"
+    interactive = True  # --protocol interactive runs it as a conversation
     metrics = (pass_rate("accuracy", "full sequence accuracy"), *micro_prf("name", "function names"),
                *micro_prf("param", "argument values"),
                mean("partial_sequence_accuracy", "partial sequence accuracy"),

@@ -33,6 +33,7 @@ class ParallelTask(CallTask):
     version = "1"
     description = "Several independent calls at once; order does not matter (optimal pairing)."
     main_metric = "accuracy"
+    interactive = True  # --protocol interactive runs it as a conversation
     metrics = (pass_rate(), *micro_prf("call", "calls"), *micro_prf("param", "argument values"))
     report_metrics = ("call_f1", "call_precision", "call_recall", "param_f1")
     gold_schema = calls_gold_schema(min_calls=2)

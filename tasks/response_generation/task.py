@@ -71,6 +71,7 @@ class ResponseGenerationTask(Task):
                mean("judge_score", "judge's win rate against the reference"))
     report_metrics = ("fact_recall", "unsupported_number_rate", "tool_call_rate", "judge_score")
     expects = "text"
+    interactive = True  # --protocol interactive: the model makes the calls itself, then answers
     gold_schema = GOLD_SCHEMA
 
     def tool_choice(self, sample: Sample) -> str:

@@ -8,21 +8,17 @@ that was not cut to a limit must take the shortcut (it is already well typed).
 from __future__ import annotations
 
 from fuzz_shapes import FORMS, materialize
+from fuzz_shapes import backend_output as shaped_output
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fcbench.errors import InfraError
-from fcbench.models.anthropic_wire import parse_messages_response
-from fcbench.models.openai_wire import parse_chat_response
-from fcbench.models.replay import bfcl_output
 from fcbench.parsing.intake import (
     DEEP,
     MAX_TEXT_CHARS,
     JsonError,
     _well_typed,
     admit,
-    loads,
-    output_from_record,
     plain_json,
     rebuild,
 )
@@ -31,22 +27,12 @@ from fcbench.records import ModelOutput, ToolCall, Usage
 
 def backend_output(form: str, payload: object) -> ModelOutput | None:
     """What a backend would hand the pipeline for `payload` (None when it raises, as a backend does)."""
+    if form == "edited_gold":
+        return None  # needs a request: covered by test_fuzz_pipeline
     try:
-        if form == "model_output":
-            return ModelOutput(**payload)  # fields of any type, as a buggy backend might build
-        if form == "replay_record":
-            return output_from_record(payload)
-        if form == "chat_body":
-            return parse_chat_response(payload, 0.01)
-        if form == "anthropic_body":
-            return parse_messages_response(payload, 0.01)
-        if form == "bfcl_result":
-            return bfcl_output(payload)
-        if form == "raw_bytes":
-            return parse_chat_response(loads(payload), 0.01)
+        return shaped_output(form, payload)
     except (InfraError, JsonError):
         return None
-    return None  # edited_gold needs a request: covered by test_fuzz_pipeline
 
 
 @settings(max_examples=400, deadline=None, derandomize=True, database=None,

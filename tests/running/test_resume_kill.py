@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO, run_cli
 
 LIMIT = 12  # samples per task
@@ -54,9 +55,13 @@ def stable(results: dict) -> dict:
     return {"tasks": results["tasks"], "totals": results["totals"]}
 
 
-def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("protocol", ["plan", "interactive"])
+def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path, protocol):
+    """Under the interactive protocol a kill lands mid-conversation: the unfinished
+    conversations run again from turn 1, and no finished one is asked again."""
     reference_dir = tmp_path / "uninterrupted"
-    proc = run_cli("run", *ARGS, "--out", str(reference_dir))
+    args = [*ARGS, "--protocol", protocol]
+    proc = run_cli("run", *args, "--out", str(reference_dir))
     assert proc.returncode == 0, proc.stderr
     expected = json.loads((reference_dir / "results.json").read_text())
     total = sum(t["n"] for t in expected["tasks"].values())
@@ -67,7 +72,7 @@ def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path):
     slow = ["-M", "delay=0.03", "-M", f"request_log={log}"]
 
     # Kill twice, at two different moments, resuming in between.
-    proc = start_run([*ARGS, *slow, "--out", str(run_dir)])
+    proc = start_run([*args, *slow, "--out", str(run_dir)])
     kill_after(proc, run_dir, at_least=total // 4)
     for fraction in (0.6, None):
         done_before = set(finished_ids(run_dir))
@@ -88,3 +93,4 @@ def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path):
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["status"] == "complete"
     assert len(manifest["sessions"]) >= 1
+    assert manifest["protocol"] == protocol

@@ -51,7 +51,9 @@ def build(sources: list[Path], out_dir: Path) -> list[Board]:
             stale.discard(name)
         index["boards"].append({
             "slug": board.slug, "title": board.title, "suite": board.suite, "split": board.split,
-            "mode": board.mode, "rules": board.rules, "data_version": board.data_version, "tasks": board.tasks,
+            "mode": board.mode, "rules": board.rules,
+            **({"protocol": board.protocol} if board.protocol != "plan" else {}),
+            "data_version": board.data_version, "tasks": board.tasks,
             "models": [e.model for e in board.entries], "files": sorted(files),
             "sources": [source_label(e.source, out_dir) for e in board.entries]})
     for name in sorted(stale):

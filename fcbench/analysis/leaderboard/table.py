@@ -39,6 +39,7 @@ class Entry:
     fcbench_version: str
     data_version: str
     cells: dict[str, Cell]
+    protocol: str = "plan"
 
 
 @dataclass
@@ -48,19 +49,22 @@ class Board:
     mode: str
     rules: str
     data_version: str
+    protocol: str = "plan"
     tasks: list[str] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
         rules = "" if self.rules == "fcbench" else f"-{self.rules}"
-        raw = f"{self.suite}-{self.split}-{self.mode}{rules}-{self.data_version[:8]}"
+        protocol = "" if self.protocol == "plan" else f"-{self.protocol}"
+        raw = f"{self.suite}-{self.split}-{self.mode}{rules}{protocol}-{self.data_version[:8]}"
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", raw)
 
     @property
     def title(self) -> str:
         return (f"fcbench leaderboard · suite {self.suite} · {self.split} split · {self.mode} mode · "
-                f"rules {self.rules} · data {self.data_version}")
+                f"rules {self.rules}{'' if self.protocol == 'plan' else f' · protocol {self.protocol}'} · "
+                f"data {self.data_version}")
 
 
 def _cell(row: dict[str, Any]) -> Cell:
@@ -96,15 +100,16 @@ def load_entries(sources: list[Path]) -> list[Entry]:
             source=file, model=first["model"], mode=first["mode"], rules=first["rules"], split=first["split"],
             suite=first["suite"], date=str(first["created"] or "")[:10] or "unknown",
             fcbench_version=str(first["fcbench_version"] or "?"), data_version=first["data_version"],
-            cells={r["task"]: _cell(r) for r in rows}))
+            cells={r["task"]: _cell(r) for r in rows}, protocol=first["protocol"]))
     return entries
 
 
 def group_entries(entries: list[Entry]) -> list[Board]:
-    """One board per (suite, split, mode, rules, data version); rows sorted by model, then date."""
-    boards: dict[tuple[str, str, str, str, str], Board] = {}
+    """One board per (suite, split, mode, rules, data version, protocol): two protocols are never
+    mixed in one table. Rows sorted by model, then date."""
+    boards: dict[tuple[str, str, str, str, str, str], Board] = {}
     for entry in entries:
-        key = (entry.suite, entry.split, entry.mode, entry.rules, entry.data_version)
+        key = (entry.suite, entry.split, entry.mode, entry.rules, entry.data_version, entry.protocol)
         board = boards.setdefault(key, Board(*key))
         board.entries.append(entry)
         board.tasks += [t for t in entry.cells if t not in board.tasks]

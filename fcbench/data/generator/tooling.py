@@ -104,6 +104,10 @@ def sim_tool(*, name: str, domain: str, description: str, parameters: dict[str, 
     return register
 
 
+_BUILT_TABLES: dict[tuple[int, str], list[dict[str, Any]]] = {}
+_MAX_BUILT_TABLES = 4096
+
+
 class World:
     """Seeded tables plus mutable state; one fresh World per executed sequence.
 
@@ -118,11 +122,18 @@ class World:
         self.state: dict[str, Any] = {}
 
     def table(self, name: str) -> list[dict[str, Any]]:
+        """The seeded table `name`. Tables are read-only (tools change `state`, which holds
+        copies where they need them), so a table built once serves every World of its seed."""
         if name not in self._tables:
-            catalog()  # make sure every domain registered its builders
-            if name not in _TABLE_BUILDERS:
-                raise KeyError(f"no table named {name!r}")
-            self._tables[name] = _TABLE_BUILDERS[name](random.Random(f"{self.seed}/{name}"))
+            key = (self.seed, name)
+            if key not in _BUILT_TABLES:
+                catalog()  # make sure every domain registered its builders
+                if name not in _TABLE_BUILDERS:
+                    raise KeyError(f"no table named {name!r}")
+                if len(_BUILT_TABLES) >= _MAX_BUILT_TABLES:
+                    _BUILT_TABLES.clear()
+                _BUILT_TABLES[key] = _TABLE_BUILDERS[name](random.Random(f"{self.seed}/{name}"))
+            self._tables[name] = _BUILT_TABLES[key]
         return self._tables[name]
 
     def find(self, table_name: str, **match: Any) -> dict[str, Any] | None:

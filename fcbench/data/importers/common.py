@@ -27,6 +27,7 @@ from typing import Any
 
 from fcbench.data.samples import file_checksum
 from fcbench.errors import UsageError
+from fcbench.scoring.gold import encode_plain
 
 IMPORTER_VERSION = "1"
 SPLIT = "test"
@@ -46,14 +47,6 @@ def accepted(value: Any) -> list:
     of alternatives: ``{"tags": ["a", "b"]}`` becomes ``{"tags": [["a", "b"]]}``.
     """
     return [encode_plain(value)]
-
-
-def encode_plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): [encode_plain(v)] for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [encode_plain(v) for v in value]
-    return value
 
 
 def gold_call(name: str, arguments: dict[str, list], label: str | None = None) -> dict[str, Any]:
