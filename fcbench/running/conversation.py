@@ -14,7 +14,7 @@ end-to-end variant (the model makes the calls itself, then answers):
 3. the conversation ends when the model answers without calls, or when the budget runs
    out: gold calls + `extra_turns` turns, and at most `max_calls` calls.
 
-The sample is scored once, on the whole trajectory (`score_trajectory`): the successful
+The sample is scored once, on the whole trajectory (`fcbench.running.trajectory`): the successful
 calls against the gold calls *resolved* in the same world (each reference replaced by the
 value the gold calls produce), under the task's own rules, and the final result against the
 gold result. A fault of the backend at any turn makes the whole sample an infrastructure
@@ -40,17 +40,19 @@ from fcbench.records import (
     Request,
     Sample,
     SampleResult,
-    Score,
     ToolCall,
     Usage,
 )
 from fcbench.retry import RetryPolicy
 from fcbench.running.pipeline import ask, infra_result
-from fcbench.scoring import taxonomy as tx
-from fcbench.scoring.execution import results_equal
+from fcbench.running.trajectory import (
+    Conversation,
+    is_error,
+    opening_messages,
+    score_answer_trajectory,
+    score_trajectory,
+)
 from fcbench.scoring.gold import encode_plain, gold_calls
-from fcbench.scoring.metrics import Metric, mean
-from fcbench.scoring.references import parse_reference
 from fcbench.task import Task, render_calls
 
 PROTOCOLS = ("plan", "interactive")
@@ -71,17 +73,6 @@ PROMPT_FORMAT = (
     "user in plain text."
 )
 
-#: what the interactive protocol adds to a task's declared metrics
-METRICS: tuple[Metric, ...] = (
-    mean("turns", "turns", higher_is_better=None, unit="count"),
-    mean("calls_per_gold_call", "calls per gold call", higher_is_better=None, unit="count"),
-    mean("tool_error_rate", "tool error rate", higher_is_better=False),
-    mean("recovered", "recovered after a tool error"),
-    mean("redundant_calls", "redundant calls", higher_is_better=False, unit="count"),
-    mean("budget_exhausted", "budget exhausted", higher_is_better=False),
-)
-
-
 @dataclass(frozen=True)
 class Budget:
     """How long a conversation may go: gold calls + `extra_turns` turns, at most `max_calls` calls
@@ -97,17 +88,6 @@ class Budget:
 
     def to_dict(self) -> dict[str, Any]:
         return {"extra_turns": self.extra_turns, "max_calls": self.max_calls}
-
-
-def with_interactive_metrics(task: Task) -> Task:
-    """The task as the interactive protocol reports it: its own metrics plus `METRICS`."""
-    cls = type(task)
-    view = type(cls.__name__, (cls,), {
-        "metrics": (*cls.metrics, *METRICS),
-        "report_metrics": (*cls.report_metrics, "turns", "tool_error_rate", "budget_exhausted"),
-        "__module__": cls.__module__,
-    })
-    return view(task.root)
 
 
 # ------------------------------------------------------------------ the world
@@ -137,17 +117,6 @@ def _execute(world: Any, call: ToolCall) -> Any:
     if not isinstance(call.arguments, dict):
         return {"error": "arguments must be a JSON object"}
     return run_tool(world, call.name, call.arguments)
-
-
-def _is_error(result: Any) -> bool:
-    return isinstance(result, dict) and set(result) == {"error"}
-
-
-def opening_messages(sample: Sample) -> tuple[Message, ...]:
-    """The conversation before the model's first turn: for response generation, the request
-    without the calls and results the sample already holds (the model makes them itself)."""
-    first = next((i for i, m in enumerate(sample.messages) if m.role in ("assistant", "tool")), None)
-    return sample.messages if first is None else sample.messages[:first]
 
 
 def sample_gold_calls(sample: Sample) -> list[dict[str, Any]]:
@@ -212,7 +181,7 @@ def next_gold_calls(task_name: str, golds: list[dict[str, Any]], made: list[tupl
     from fcbench.scoring.calls import canonical_call
     from fcbench.scoring.execution import resolve
 
-    done = [result for _, result in made if not _is_error(result)]
+    done = [result for _, result in made if not is_error(result)]
     if len(done) >= len(golds):
         return []
     observed = {str(g["label"]): r for g, r in zip(golds, done) if g.get("label")}
@@ -246,19 +215,6 @@ def oracle_turn(task: Task, sample: Sample, golds: list[dict[str, Any]], made: l
 
 
 # ------------------------------------------------------------------ the loop
-@dataclass
-class Conversation:
-    """What happened in one sample's conversation."""
-
-    turns: list[dict[str, Any]]
-    calls: list[tuple[ToolCall, Any]]  # every call made, with its result
-    final: ModelOutput  # the last answer (text, or the malformed one)
-    budget_exhausted: bool
-    usage: Usage
-    latency_s: float
-    attempts: int
-
-
 async def converse(task: Task, sample: Sample, mode: Mode, model: Model, policy: RetryPolicy,
                    budget: Budget, golds: list[dict[str, Any]]) -> Conversation | tuple[InfraError, int, float]:
     """Run the conversation; an infrastructure fault at any turn ends it as ``(error, attempts,
@@ -372,123 +328,6 @@ class TurnBatcher:
         for (_, future), answer in zip(batch, answers):
             if not future.done():
                 future.set_result(answer)
-
-
-# ------------------------------------------------------------------ scoring
-def score_trajectory(task: Task, sample: Sample, talk: Conversation, golds: list[dict[str, Any]],
-                     gold_results: list[Any]) -> tuple[ModelOutput, Score]:
-    """The executed trajectory scored under the task's own rules against the resolved gold."""
-    ok_calls = [(c, r) for c, r in talk.calls if not _is_error(r)]
-    errors = [i for i, (_, r) in enumerate(talk.calls) if _is_error(r)]
-    trajectory = ModelOutput(text=talk.final.text, tool_calls=tuple(c for c, _ in ok_calls),
-                             finish_reason=talk.final.finish_reason, usage=talk.usage,
-                             latency_s=talk.latency_s, malformed=talk.final.malformed,
-                             attempts=talk.attempts)
-    if talk.final.malformed and not talk.calls:
-        scored_output = trajectory
-    elif talk.calls and not ok_calls:
-        # Every call failed: its categories say more than "no call" (the sample fails anyway).
-        scored_output = replace(trajectory, tool_calls=tuple(c for c, _ in talk.calls), malformed=None)
-    else:
-        scored_output = replace(trajectory, malformed=None)
-    resolved = replace(sample, gold={**sample.gold, "calls": golds})
-    score = task.score(resolved, scored_output)
-
-    failures = list(score.failures)
-    placeholders = any(_has_placeholder(c.arguments) for c, _ in talk.calls)
-    if placeholders:
-        failures.append(tx.PLACEHOLDER_SENT)
-    if talk.budget_exhausted:
-        failures.append(tx.BUDGET_EXHAUSTED)
-    final_ok = True
-    if ok_calls and gold_results and task.name != "parallel":
-        final_ok = results_equal(ok_calls[-1][1], gold_results[-1])
-        if score.passed and not final_ok:
-            failures.append(tx.WRONG_RESULT)
-    passed = score.passed and final_ok and not talk.budget_exhausted and (bool(ok_calls) or not golds)
-    ok_after = [j for j, (_, r) in enumerate(talk.calls) if not _is_error(r)]
-    recovered_after = [i for i in errors if any(j > i for j in ok_after)]
-    metrics = dict(score.metrics)
-    metrics.update(_trajectory_metrics(talk, golds))
-    if errors:
-        metrics["recovered"] = int(passed and bool(recovered_after))
-    details = {**score.details, "protocol": "interactive", "transcript": talk.turns}
-    return trajectory, Score(passed, metrics, () if passed else tx.ordered(failures or ["unclassified"]), details)
-
-
-def score_answer_trajectory(task: Task, sample: Sample, talk: Conversation, golds: list[dict[str, Any]],
-                            gold_results: list[Any]) -> tuple[ModelOutput, Score]:
-    """Response generation, end to end: the model made the calls, then answered.
-
-    The answer is scored by the task against the conversation that actually happened (the
-    request, the model's calls and what the tools returned), and a gold fact counts as stated
-    only if the tools actually returned it: an answer that states a fact no call retrieved is
-    not faithful, however right it happens to be. Every gold result must have been returned
-    (else ``missing_call``); the answer itself must make no call.
-    """
-    from fcbench.scoring.text import fact_found
-
-    actual = list(opening_messages(sample))
-    for i, turn in enumerate(talk.turns):
-        calls = [ToolCall(c["name"], c["arguments"], id=f"call_{i}_{j}") for j, c in enumerate(turn["calls"])]
-        if calls:
-            actual.append(Message("assistant", turn["text"], tool_calls=tuple(calls)))
-            actual += [Message("tool", json.dumps(c["result"], ensure_ascii=False, default=str),
-                               tool_call_id=call.id, name=call.name) for c, call in zip(turn["calls"], calls)]
-    returned = " ".join(json.dumps(r, ensure_ascii=False, default=str) for _, r in talk.calls if not _is_error(r))
-    facts = [f for f in sample.gold.get("facts", []) if isinstance(f, dict)]
-    grounded = [f for f in facts if fact_found(f, returned)]
-    # Only what the tools returned may support the answer: the gold facts and reference are no source here.
-    grounded_sample = replace(sample, messages=tuple(actual), gold={**sample.gold, "facts": grounded, "reference": ""})
-    answer = replace(talk.final, tool_calls=()) if not talk.budget_exhausted else talk.final
-    score = task.score(grounded_sample, answer)
-
-    failures = list(score.failures)
-    missing_results = [r for r in gold_results if not any(results_equal(r, got) for _, got in talk.calls)]
-    if missing_results:
-        failures.append(tx.MISSING_CALL)
-    if len(grounded) < len(facts):
-        failures.append(tx.MISSING_FACT)
-    if any(_has_placeholder(c.arguments) for c, _ in talk.calls):
-        failures.append(tx.PLACEHOLDER_SENT)
-    if talk.budget_exhausted:
-        failures.append(tx.BUDGET_EXHAUSTED)
-    stated = [f for f in grounded if fact_found(f, talk.final.text or "")]
-    metrics = dict(score.metrics)
-    if facts:
-        metrics["fact_recall"] = len(stated) / len(facts)
-    metrics.update(_trajectory_metrics(talk, golds))
-    passed = not failures
-    errors = [i for i, (_, r) in enumerate(talk.calls) if _is_error(r)]
-    if errors:
-        metrics["recovered"] = int(passed and any(not _is_error(r) for _, r in talk.calls[errors[0] + 1:]))
-    details = {**score.details, "protocol": "interactive", "transcript": talk.turns}
-    output = ModelOutput(text=talk.final.text, tool_calls=tuple(c for c, _ in talk.calls),
-                         finish_reason=talk.final.finish_reason, usage=talk.usage, latency_s=talk.latency_s,
-                         malformed=talk.final.malformed, attempts=talk.attempts)
-    return output, Score(passed, metrics, tx.ordered(failures), details)
-
-
-def _trajectory_metrics(talk: Conversation, golds: list[dict[str, Any]]) -> dict[str, float]:
-    errors = [i for i, (_, r) in enumerate(talk.calls) if _is_error(r)]
-    ok = [json.dumps([c.name, c.arguments], sort_keys=True, default=str) for c, r in talk.calls if not _is_error(r)]
-    return {"turns": len(talk.turns),
-            "calls_per_gold_call": len(talk.calls) / max(len(golds), 1),
-            "tool_error_rate": len(errors) / len(talk.calls) if talk.calls else 0.0,
-            "redundant_calls": len(ok) - len(set(ok)),
-            "budget_exhausted": int(talk.budget_exhausted)}
-
-
-def _has_placeholder(value: Any, depth: int = 0) -> bool:
-    if depth > 32:
-        return False
-    if isinstance(value, str):
-        return parse_reference(value) is not None
-    if isinstance(value, dict):
-        return any(_has_placeholder(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_placeholder(v, depth + 1) for v in value)
-    return False
 
 
 async def run_interactive(task: Task, sample: Sample, mode: Mode, model: Model, policy: RetryPolicy,

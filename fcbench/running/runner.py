@@ -43,11 +43,11 @@ from fcbench.running.conversation import (
     TurnBatcher,
     check_executable,
     run_interactive,
-    with_interactive_metrics,
 )
 from fcbench.running.pipeline import ask, finish_sample
 from fcbench.running.results import build_results, runtime_totals
 from fcbench.running.store import RunStore
+from fcbench.running.trajectory import with_interactive_metrics
 from fcbench.scoring.profiles import DEFAULT as DEFAULT_RULES
 from fcbench.scoring.profiles import profile as rules_profile
 from fcbench.task import Task
