@@ -47,3 +47,15 @@ def test_judge_adds_a_score_to_response_generation_only(tmp_path):
 def test_unknown_judge_is_a_usage_error(tmp_path):
     proc = run_cli("run", "--model", "reference/oracle", "--judge", "nope/x", "--out", str(tmp_path / "r"))
     assert proc.returncode == 2 and "unknown model provider" in proc.stderr
+
+
+def test_judge_grades_the_end_to_end_answer_under_the_interactive_protocol(tmp_path):
+    judge = AlwaysA()
+    config = RunConfig(model="reference/oracle", tasks="response_generation", limit=3, judge="test/always-a",
+                       protocol="interactive")
+    runner = Runner(config, OracleModel("reference/oracle"), tmp_path / "run", judge=judge)
+    results = asyncio.run(runner.run())
+    rg = results.tasks["response_generation"]
+    assert len(judge.requests) == 2 * 3
+    assert rg.metrics["judge_score"] == 0.5 and rg.score == 1.0
+    assert "turns" in rg.metrics  # it ran as a conversation
