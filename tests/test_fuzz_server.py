@@ -48,8 +48,10 @@ def cli(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("provider", sorted(BODIES))
-def test_any_body_from_a_server_is_recorded_and_categorised(tmp_path_factory, monkeypatch, capsys, provider):
+@pytest.mark.parametrize("provider,protocol", [*((p, "plan") for p in sorted(BODIES)),
+                                               ("openai-compatible", "interactive"), ("anthropic", "interactive")])
+def test_any_body_from_a_server_is_recorded_and_categorised(tmp_path_factory, monkeypatch, capsys, provider, protocol):
+    """Under ``--protocol interactive`` the same body answers every turn of a conversation."""
     monkeypatch.setenv("OPENAI_API_KEY", "sk-fuzz-key-0000")
     monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-fuzz-key-0000")
 
@@ -58,24 +60,24 @@ def test_any_body_from_a_server_is_recorded_and_categorised(tmp_path_factory, mo
               suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
     @given(bodies=st.lists(BODIES[provider], min_size=len(KEYS), max_size=len(KEYS)))
     def one_round(bodies):
-        check_round(tmp_path_factory.mktemp("fuzz-server") / "run", provider, bodies)
+        check_round(tmp_path_factory.mktemp("fuzz-server") / "run", provider, bodies, protocol)
 
     started = time.perf_counter()
     OUTCOMES.clear()
     one_round()
     with capsys.disabled():
-        print(f"\nfuzz over HTTP, {provider}/: {sum(OUTCOMES.values()):,} answers in "
+        print(f"\nfuzz over HTTP, {provider}/ ({protocol} protocol): {sum(OUTCOMES.values()):,} answers in "
               f"{time.perf_counter() - started:.1f} s; crashes 0; samples without a category 0; "
               + ", ".join(f"{k} {v:,}" for k, v in OUTCOMES.most_common()))
 
 
-def check_round(run_dir, provider: str, bodies: list[bytes]) -> None:
+def check_round(run_dir, provider: str, bodies: list[bytes], protocol: str = "plan") -> None:
     config = ServerConfig(limit=LIMIT, raw_replies=dict(zip(KEYS, bodies)))
     with EmulatedServer(config) as server:
         url = server.base_url if provider == "anthropic" else server.base_url + "/v1"
         code, _, err = cli("run", "--model", f"{provider}/emulated", "--base-url", url,
                            "--limit", str(LIMIT), "--out", str(run_dir), "--quiet", "--retries", "0",
-                           "--rate-limit-retries", "0", "-M", "timeout=20")
+                           "--rate-limit-retries", "0", "-M", "timeout=20", "--protocol", protocol)
     assert code == 0, err
     results = read_samples(run_dir)
     assert len(results) == len(KEYS), "a sample was lost"
