@@ -78,6 +78,24 @@ def conversation(sample: Sample) -> list[str]:
     return lines
 
 
+def transcript_lines(transcript: list[Any]) -> list[str]:
+    """An interactive conversation, a line per call (with what the tool returned) or answer."""
+    lines = []
+    for n, turn in enumerate(transcript, start=1):
+        turn = turn if isinstance(turn, dict) else {}
+        calls = turn.get("calls") if isinstance(turn.get("calls"), list) else []
+        for call in calls:
+            call = call if isinstance(call, dict) else {}
+            args = call.get("arguments")
+            shown = render_call(ToolCall(str(call.get("name")), args if isinstance(args, dict) else {}))
+            result = json.dumps(call.get("result"), ensure_ascii=False, default=str)
+            lines.append(f"{n}. {shown} -> {visible(result)[:WIDTH]}")
+        if not calls:
+            text = turn.get("text")
+            lines.append(f"{n}. answered: {visible(text) if isinstance(text, str) and text else '(nothing)'}")
+    return lines
+
+
 def describe(sample: Sample | None, result: SampleResult) -> str:
     verdict = {True: "PASS", False: "FAIL", None: "NO ANSWER"}[result.passed if result.status == "scored" else None]
     head = f"── {result.sample_id} · {result.task} · {verdict}"
@@ -95,6 +113,8 @@ def describe(sample: Sample | None, result: SampleResult) -> str:
     o = result.output
     if o.infra_error is not None:
         block("infra", [f"{o.infra_error.kind}: {o.infra_error.message} ({o.infra_error.attempts} attempts)"])
+    elif isinstance(result.details.get("transcript"), list):  # --protocol interactive
+        block("turns", transcript_lines(result.details["transcript"]))
     else:
         answer = [render_call(c) for c in o.tool_calls]
         if o.text and (not o.tool_calls or o.malformed):
@@ -102,7 +122,8 @@ def describe(sample: Sample | None, result: SampleResult) -> str:
         if o.malformed:
             answer.append(f"malformed: {visible(o.malformed)}")
         block("answer", answer)
-    shown = {k: v for k, v in result.details.items() if v not in (None, [], {}, "")}
+    shown = {k: v for k, v in result.details.items()
+             if v not in (None, [], {}, "") and k != "transcript"}
     if shown:
         block("scorer", [json.dumps(shown, ensure_ascii=False, default=str)[:4 * WIDTH]])
     return "\n".join(out)

@@ -381,3 +381,14 @@ def test_call_ids_a_server_repeats_each_turn_are_made_unique():
     ids = [c.id for m in last if m.role == "assistant" for c in m.tool_calls]
     assert len(ids) == len(set(ids)) == len(golds)
     assert [m.tool_call_id for m in last if m.role == "tool"] == ids
+
+
+def test_show_prints_the_conversation_turn_by_turn(tmp_path):
+    out = tmp_path / "run"
+    assert run_cli("run", "--model", "reference/oracle", "--tasks", "nested", "--limit", "1",
+                   "--protocol", "interactive", "--out", str(out), "--quiet").returncode == 0
+    shown = run_cli("show", str(out), "--verdict", "all").stdout
+    golds, results = resolved_gold(sample_of("nested"))
+    assert "turns:" in shown and f"1. {golds[0]['name']}(" in shown
+    assert f"{len(golds) + 1}. answered: Done." in shown
+    assert "transcript" not in shown  # shown as turns, not as raw JSON
