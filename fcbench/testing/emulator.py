@@ -11,6 +11,7 @@ Sync-friendly for tests and benchmarks::
 from __future__ import annotations
 
 import asyncio
+import signal
 import threading
 from typing import Any, Mapping
 
@@ -58,6 +59,8 @@ class EmulatedServer:
         return self
 
     def _serve(self) -> None:
+        if hasattr(signal, "pthread_sigmask"):  # Ctrl-C and SIGTERM belong to the main thread
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         loop = asyncio.new_event_loop()
         self._loop = loop
         asyncio.set_event_loop(loop)

@@ -77,7 +77,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"warning: identical conversations answer differently, requests get 400: {clash}",
                   file=sys.stderr)
         try:
-            threading.Event().wait()
+            # Wake up now and then: the OS may deliver SIGINT to the server's thread, and a main
+            # thread blocked for good would never run the Python handler (the run would hang).
+            forever = threading.Event()
+            while not forever.wait(0.2):
+                pass
         except KeyboardInterrupt:
             pass
         print(json.dumps({k: v for k, v in server.stats().items() if k != "per_sample"}), flush=True)
