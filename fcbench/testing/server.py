@@ -62,7 +62,10 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Ctrl-C and SIGTERM stop it, even when started from a shell that ignores SIGINT in
+    # background jobs (the child would inherit SIG_IGN and never stop on Ctrl-C).
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         config = parse_args(argv)
         server = EmulatedServer(config)
