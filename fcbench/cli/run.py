@@ -10,6 +10,7 @@ from typing import Any
 from fcbench.cli.args import integer, model_arg, non_negative_float, non_negative_int, positive_int
 from fcbench.cli.output import wide_console
 from fcbench.errors import UsageError
+from fcbench.runlog import PROTOCOLS
 
 
 def register(sub: Any) -> None:
@@ -24,7 +25,7 @@ def register(sub: Any) -> None:
     run.add_argument("--rules", choices=("fcbench", "bfcl"), default=None,
                      help="scoring rules: fcbench's own (default) or BFCL's checker where a BFCL category applies "
                           "(docs/bfcl-differences.md)")
-    run.add_argument("--protocol", choices=("plan", "interactive"), default=None,
+    run.add_argument("--protocol", choices=PROTOCOLS, default=None,
                      help="plan: multi-step sub-tasks as one written plan with $var references (default); "
                           "interactive: a real tool-use conversation, every call executed on the simulated tools")
     run.add_argument("--extra-turns", type=non_negative_int, default=None,

@@ -44,7 +44,7 @@ from fcbench.records import (
     Usage,
 )
 from fcbench.retry import RetryPolicy
-from fcbench.running.pipeline import ask, infra_result
+from fcbench.running.pipeline import add_judgement, ask, infra_result
 from fcbench.running.trajectory import (
     Conversation,
     is_error,
@@ -55,8 +55,7 @@ from fcbench.running.trajectory import (
 from fcbench.scoring.gold import encode_plain, gold_calls
 from fcbench.task import Task, render_calls
 
-PROTOCOLS = ("plan", "interactive")
-DEFAULT_PROTOCOL = "plan"
+DEFAULT_PROTOCOL = "plan"  # the protocols: fcbench.runlog.PROTOCOLS
 
 INSTRUCTION = (
     "You can call the functions listed below. Work step by step: call a function, read its "
@@ -96,19 +95,23 @@ def world_seed(sample: Sample) -> int | None:
     return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
 
-def check_executable(task: Task, samples: list[Sample]) -> None:
-    """Refuse, in one line, a suite whose tools cannot be executed here."""
+def not_executable(sample: Sample) -> str | None:
+    """Why the sample's tools cannot run here (None when they can)."""
     from fcbench.data.generator.tooling import catalog
 
+    if world_seed(sample) is None:
+        return "has no metadata.world_seed (only the built-in suite's tools are implemented)"
     known = catalog()
+    missing = next((t.name for t in sample.tools if t.name not in known), None)
+    return None if missing is None else f"uses {missing!r}, which has no implementation"
+
+
+def check_executable(task: Task, samples: list[Sample]) -> None:
+    """Refuse, in one line, a suite whose tools cannot be executed here."""
     for sample in samples:
-        if world_seed(sample) is None:
-            raise UsageError(f"--protocol interactive needs executable tools: sample {sample.id} of {task.name} "
-                             "has no metadata.world_seed (only the built-in suite's tools are implemented)")
-        missing = [t.name for t in sample.tools if t.name not in known]
-        if missing:
-            raise UsageError(f"--protocol interactive needs executable tools: sample {sample.id} of {task.name} "
-                             f"uses {missing[0]!r}, which has no implementation")
+        why = not_executable(sample)
+        if why is not None:
+            raise UsageError(f"--protocol interactive needs executable tools: sample {sample.id} of {task.name} {why}")
 
 
 def _execute(world: Any, call: ToolCall) -> Any:
@@ -268,7 +271,7 @@ async def converse(task: Task, sample: Sample, mode: Mode, model: Model, policy:
             exhausted = True
             final = ModelOutput(text=output.text, finish_reason="length")
             break
-    return Conversation(turns, made, final, exhausted, Usage(prompt, completion), latency, attempts)
+    return Conversation(turns, made, added, final, exhausted, Usage(prompt, completion), latency, attempts)
 
 
 def _fresh_id(given: str | None, used: set[str]) -> str:
@@ -297,7 +300,6 @@ class TurnBatcher:
         self.model = model
         self.live = live
         self.waiting: list[tuple[Request, asyncio.Future]] = []
-        self.batches: list[int] = []  # sizes of the batches sent, for tests and benchmarks
 
     async def generate(self, request: Request) -> ModelOutput:
         future = asyncio.get_running_loop().create_future()
@@ -312,7 +314,6 @@ class TurnBatcher:
     def _flush_when_all_asked(self) -> None:
         if self.waiting and len(self.waiting) >= self.live:
             batch, self.waiting = self.waiting, []
-            self.batches.append(len(batch))
             asyncio.ensure_future(self._send(batch))
 
     async def _send(self, batch: list[tuple[Request, asyncio.Future]]) -> None:
@@ -331,8 +332,9 @@ class TurnBatcher:
 
 
 async def run_interactive(task: Task, sample: Sample, mode: Mode, model: Model, policy: RetryPolicy,
-                          budget: Budget) -> SampleResult:
-    """One sample under the interactive protocol, from turn 1 to its record."""
+                          budget: Budget, judge: Model | None = None) -> SampleResult:
+    """One sample under the interactive protocol, from turn 1 to its record. A `judge` (response
+    generation's ``--judge``) grades the final answer, as it grades a one-turn one."""
     golds, gold_results = resolved_gold(sample)
     talk = await converse(task, sample, mode, model, policy, budget, golds)
     if isinstance(talk, tuple):
@@ -344,5 +346,9 @@ async def run_interactive(task: Task, sample: Sample, mode: Mode, model: Model, 
     except Exception as exc:  # a scorer bug: shown, the sample excluded, the run goes on
         failure = InfraFailure("scorer_error", f"{type(exc).__name__}: {exc}", talk.attempts)
         return SampleResult(sample.id, task.name, "infra_error", replace(talk.final, infra_error=failure))
-    return SampleResult(sample.id, task.name, "scored", output, score.passed, dict(score.metrics),
-                        tuple(score.failures), dict(score.details))
+    result = SampleResult(sample.id, task.name, "scored", output, score.passed, dict(score.metrics),
+                          tuple(score.failures), dict(score.details))
+    if judge is not None:
+        judged = await add_judgement(sample, task, replace(result, output=talk.final), judge, policy)
+        result = replace(judged, output=output)
+    return result

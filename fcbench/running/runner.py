@@ -23,7 +23,7 @@ import json
 import platform
 import subprocess
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
@@ -44,7 +44,7 @@ from fcbench.running.conversation import (
     check_executable,
     run_interactive,
 )
-from fcbench.running.pipeline import add_judgement, ask, finish_sample
+from fcbench.running.pipeline import ask, finish_sample
 from fcbench.running.results import build_results, runtime_totals
 from fcbench.running.store import RunStore
 from fcbench.running.trajectory import with_interactive_metrics
@@ -286,14 +286,10 @@ class Runner:
             async with semaphore if batcher is None else contextlib.nullcontext():
                 try:
                     result = await run_interactive(plan.task, sample, self.config.mode, batcher or self.model,
-                                                   self.config.retry, self.config.budget)
+                                                   self.config.retry, self.config.budget, self.judge)
                 finally:
                     if batcher is not None:
                         batcher.finished()
-                if self.judge is not None:  # response generation's judge grades the final answer alone
-                    answer_only = replace(result, output=replace(result.output, tool_calls=()))
-                    judged = await add_judgement(sample, plan.task, answer_only, self.judge, self.config.retry)
-                    result = replace(judged, output=result.output)
             record(plan, result)
 
         async def one(plan: TaskPlan, sample: Sample) -> None:

@@ -17,7 +17,7 @@ from fcbench.records import Message, ModelOutput, Sample, Score, ToolCall, Usage
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.execution import results_equal
 from fcbench.scoring.metrics import Metric, mean
-from fcbench.scoring.references import parse_reference
+from fcbench.scoring.references import call_references
 from fcbench.task import Task
 
 #: what the interactive protocol adds to a task's declared metrics
@@ -48,6 +48,8 @@ class Conversation:
 
     turns: list[dict[str, Any]]
     calls: list[tuple[ToolCall, Any]]  # every call made, with its result
+    #: what the model's turns added to the conversation: its calls and the tools' results (native form)
+    messages: list[Message]
     final: ModelOutput  # the last answer (text, or the malformed one)
     budget_exhausted: bool
     usage: Usage
@@ -70,7 +72,6 @@ def score_trajectory(task: Task, sample: Sample, talk: Conversation, golds: list
                      gold_results: list[Any]) -> tuple[ModelOutput, Score]:
     """The executed trajectory scored under the task's own rules against the resolved gold."""
     ok_calls = [(c, r) for c, r in talk.calls if not is_error(r)]
-    errors = [i for i, (_, r) in enumerate(talk.calls) if is_error(r)]
     trajectory = ModelOutput(text=talk.final.text, tool_calls=tuple(c for c, _ in ok_calls),
                              finish_reason=talk.final.finish_reason, usage=talk.usage,
                              latency_s=talk.latency_s, malformed=talk.final.malformed,
@@ -85,24 +86,14 @@ def score_trajectory(task: Task, sample: Sample, talk: Conversation, golds: list
     resolved = replace(sample, gold={**sample.gold, "calls": golds})
     score = task.score(resolved, scored_output)
 
-    failures = list(score.failures)
-    placeholders = any(_has_placeholder(c.arguments) for c, _ in talk.calls)
-    if placeholders:
-        failures.append(tx.PLACEHOLDER_SENT)
-    if talk.budget_exhausted:
-        failures.append(tx.BUDGET_EXHAUSTED)
+    failures = [*score.failures, *_conversation_failures(talk)]
     final_ok = True
     if ok_calls and gold_results and task.name != "parallel":
         final_ok = results_equal(ok_calls[-1][1], gold_results[-1])
         if score.passed and not final_ok:
             failures.append(tx.WRONG_RESULT)
     passed = score.passed and final_ok and not talk.budget_exhausted and (bool(ok_calls) or not golds)
-    ok_after = [j for j, (_, r) in enumerate(talk.calls) if not is_error(r)]
-    recovered_after = [i for i in errors if any(j > i for j in ok_after)]
-    metrics = dict(score.metrics)
-    metrics.update(_trajectory_metrics(talk, golds))
-    if errors:
-        metrics["recovered"] = int(passed and bool(recovered_after))
+    metrics = {**score.metrics, **_trajectory_metrics(talk, golds, passed)}
     details = {**score.details, "protocol": "interactive", "transcript": talk.turns}
     return trajectory, Score(passed, metrics, () if passed else tx.ordered(failures or ["unclassified"]), details)
 
@@ -119,18 +110,12 @@ def score_answer_trajectory(task: Task, sample: Sample, talk: Conversation, gold
     """
     from fcbench.scoring.text import fact_found
 
-    actual = list(opening_messages(sample))
-    for i, turn in enumerate(talk.turns):
-        calls = [ToolCall(c["name"], c["arguments"], id=f"call_{i}_{j}") for j, c in enumerate(turn["calls"])]
-        if calls:
-            actual.append(Message("assistant", turn["text"], tool_calls=tuple(calls)))
-            actual += [Message("tool", json.dumps(c["result"], ensure_ascii=False, default=str),
-                               tool_call_id=call.id, name=call.name) for c, call in zip(turn["calls"], calls)]
     returned = " ".join(json.dumps(r, ensure_ascii=False, default=str) for _, r in talk.calls if not is_error(r))
     facts = [f for f in sample.gold.get("facts", []) if isinstance(f, dict)]
     grounded = [f for f in facts if fact_found(f, returned)]
     # Only what the tools returned may support the answer: the gold facts and reference are no source here.
-    grounded_sample = replace(sample, messages=tuple(actual), gold={**sample.gold, "facts": grounded, "reference": ""})
+    actual = (*opening_messages(sample), *talk.messages)
+    grounded_sample = replace(sample, messages=actual, gold={**sample.gold, "facts": grounded, "reference": ""})
     answer = replace(talk.final, tool_calls=()) if not talk.budget_exhausted else talk.final
     score = task.score(grounded_sample, answer)
 
@@ -140,19 +125,12 @@ def score_answer_trajectory(task: Task, sample: Sample, talk: Conversation, gold
         failures.append(tx.MISSING_CALL)
     if len(grounded) < len(facts):
         failures.append(tx.MISSING_FACT)
-    if any(_has_placeholder(c.arguments) for c, _ in talk.calls):
-        failures.append(tx.PLACEHOLDER_SENT)
-    if talk.budget_exhausted:
-        failures.append(tx.BUDGET_EXHAUSTED)
+    failures += _conversation_failures(talk)
     stated = [f for f in grounded if fact_found(f, talk.final.text or "")]
-    metrics = dict(score.metrics)
+    passed = not failures
+    metrics = {**score.metrics, **_trajectory_metrics(talk, golds, passed)}
     if facts:
         metrics["fact_recall"] = len(stated) / len(facts)
-    metrics.update(_trajectory_metrics(talk, golds))
-    passed = not failures
-    errors = [i for i, (_, r) in enumerate(talk.calls) if is_error(r)]
-    if errors:
-        metrics["recovered"] = int(passed and any(not is_error(r) for _, r in talk.calls[errors[0] + 1:]))
     details = {**score.details, "protocol": "interactive", "transcript": talk.turns}
     output = ModelOutput(text=talk.final.text, tool_calls=tuple(c for c, _ in talk.calls),
                          finish_reason=talk.final.finish_reason, usage=talk.usage, latency_s=talk.latency_s,
@@ -160,23 +138,26 @@ def score_answer_trajectory(task: Task, sample: Sample, talk: Conversation, gold
     return output, Score(passed, metrics, tx.ordered(failures), details)
 
 
-def _trajectory_metrics(talk: Conversation, golds: list[dict[str, Any]]) -> dict[str, float]:
+def _conversation_failures(talk: Conversation) -> list[str]:
+    """What only a conversation can get wrong: a ``$var1.field$`` placeholder sent as a value,
+    and still calling when the budget ran out."""
+    failures = []
+    if any(call_references(c) for c, _ in talk.calls):
+        failures.append(tx.PLACEHOLDER_SENT)
+    if talk.budget_exhausted:
+        failures.append(tx.BUDGET_EXHAUSTED)
+    return failures
+
+
+def _trajectory_metrics(talk: Conversation, golds: list[dict[str, Any]], passed: bool) -> dict[str, float]:
+    """`METRICS` of one conversation; ``recovered`` only where a tool rejected a call."""
     errors = [i for i, (_, r) in enumerate(talk.calls) if is_error(r)]
     ok = [json.dumps([c.name, c.arguments], sort_keys=True, default=str) for c, r in talk.calls if not is_error(r)]
-    return {"turns": len(talk.turns),
-            "calls_per_gold_call": len(talk.calls) / max(len(golds), 1),
-            "tool_error_rate": len(errors) / len(talk.calls) if talk.calls else 0.0,
-            "redundant_calls": len(ok) - len(set(ok)),
-            "budget_exhausted": int(talk.budget_exhausted)}
-
-
-def _has_placeholder(value: Any, depth: int = 0) -> bool:
-    if depth > 32:
-        return False
-    if isinstance(value, str):
-        return parse_reference(value) is not None
-    if isinstance(value, dict):
-        return any(_has_placeholder(v, depth + 1) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_placeholder(v, depth + 1) for v in value)
-    return False
+    metrics = {"turns": len(talk.turns),
+               "calls_per_gold_call": len(talk.calls) / max(len(golds), 1),
+               "tool_error_rate": len(errors) / len(talk.calls) if talk.calls else 0.0,
+               "redundant_calls": len(ok) - len(set(ok)),
+               "budget_exhausted": int(talk.budget_exhausted)}
+    if errors:  # passed, with a call that succeeded after the first error
+        metrics["recovered"] = int(passed and any(not is_error(r) for _, r in talk.calls[errors[0] + 1:]))
+    return metrics

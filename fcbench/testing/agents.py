@@ -30,7 +30,6 @@ from typing import Any
 from fcbench.parsing import extract_calls
 from fcbench.records import Mode, Sample, ToolCall
 from fcbench.running.conversation import next_gold_calls, resolved_gold
-from fcbench.scoring.references import positional_label, rewrite_references
 from fcbench.task import Task, render_calls
 from fcbench.testing.behaviours import PROSE, Reply, broken_call_text, wire_calls
 from fcbench.testing.conversation import Conversation
@@ -110,10 +109,9 @@ def _rejected_call(target: InteractiveTarget) -> ToolCall:
 
 
 def _plan_with_placeholders(target: InteractiveTarget) -> list[ToolCall]:
-    calls = target.task.reference_calls(target.sample) or [
-        ToolCall(g["name"], {k: v[0] for k, v in g["arguments"].items()}) for g in target.golds]
-    positional = {c.label: positional_label(i) for i, c in enumerate(calls) if c.label}
-    return [ToolCall(c.name, rewrite_references(c.arguments, positional)) for c in calls]
+    """The plan protocol's native answer: every call at once, later ones by placeholder."""
+    plan = target.task.reference_output(target.sample, "native").tool_calls
+    return list(plan) or [ToolCall(g["name"], {k: v[0] for k, v in g["arguments"].items()}) for g in target.golds]
 
 
 def agent_reply(target: InteractiveTarget, behaviour: str, conv: Conversation) -> Reply:

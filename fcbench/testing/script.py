@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, Sequence
 
 from fcbench.errors import UsageError
 from fcbench.records import ModelOutput, Sample
-from fcbench.running.conversation import first_request, world_seed
+from fcbench.running.conversation import first_request, not_executable
 from fcbench.task import Task
 from fcbench.task_registry import discover_tasks, select_tasks
 from fcbench.testing.agents import InteractiveTarget, opening
@@ -27,13 +27,6 @@ from fcbench.testing.config import ServerConfig, parse_behaviour_mix
 from fcbench.testing.conversation import Conversation, from_messages
 
 MODES = ("native", "prompt")
-
-
-def executable(sample: Sample) -> bool:
-    """Can the sample's tools run here (a world seed, every tool in the built-in catalog)?"""
-    from fcbench.data.generator.tooling import catalog
-
-    return world_seed(sample) is not None and all(t.name in catalog() for t in sample.tools)
 
 
 class NoMatch(Exception):
@@ -119,7 +112,7 @@ class Script:
                 entry = ScriptEntry(task.name, sample.id, chosen, target)
                 tool_names = [t.name for t in request.tools]
                 indexed.append((entry, from_messages(request.messages, tool_names)))
-            if task.interactive and executable(sample):
+            if task.interactive and not_executable(sample) is None:
                 for mode in MODES:
                     request = first_request(task, sample, mode)
                     target = Target(sample.id, mode, "calls", ModelOutput(), (), tuple(sample.tools), dict(sample.gold))
