@@ -58,3 +58,14 @@ def tiny_suite(tmp_path: Path) -> Path:
     write_jsonl(suite / "parameter_value" / "test.jsonl",
                 [param_sample(i, c) for i, c in enumerate(["Lisbon", "Paris", "Oslo", "Lima", "Rome"])])
     return suite
+
+
+def installed(dist: str) -> bool:
+    """Is the distribution `dist` installed (optional packages some tests need)?"""
+    from importlib import metadata
+
+    try:
+        metadata.distribution(dist)
+        return True
+    except metadata.PackageNotFoundError:
+        return False

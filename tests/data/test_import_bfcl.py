@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_jsonl
+from conftest import REPO, installed, run_cli, write_jsonl
 
 from fcbench.data.suites import resolve_suite
 from fcbench.errors import UsageError
@@ -168,15 +167,7 @@ def test_clear_errors(tmp_path, args, message, why):
     assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr, why
 
 
-def _installed(dist: str) -> bool:
-    try:
-        metadata.distribution(dist)
-        return True
-    except metadata.PackageNotFoundError:
-        return False
-
-
-@pytest.mark.skipif(not _installed("bfcl-eval"), reason="bfcl-eval is not installed")
+@pytest.mark.skipif(not installed("bfcl-eval"), reason="bfcl-eval is not installed")
 def test_from_package(tmp_path):
     out = tmp_path / "pkg"
     proc = run_cli("data", "import", "bfcl", "--from-package", "--out", str(out),
@@ -191,7 +182,7 @@ def test_from_package(tmp_path):
 
 
 def test_missing_package_is_a_clear_error(tmp_path):
-    if _installed("bfcl-eval"):
+    if installed("bfcl-eval"):
         pytest.skip("bfcl-eval is installed")
     proc = run_cli("data", "import", "bfcl", "--from-package", "--out", str(tmp_path / "o"))
     assert proc.returncode == 2 and "bfcl-eval is not installed" in proc.stderr

@@ -5,11 +5,10 @@ nestful-wrapper package's data + spec shape (with recorded call outputs)."""
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_jsonl
+from conftest import REPO, installed, run_cli, write_jsonl
 
 FIXTURE = REPO / "tests" / "fixtures" / "nestful"
 
@@ -114,15 +113,7 @@ def test_clear_errors(tmp_path, make, message, why):
     assert "Traceback" not in proc.stderr
 
 
-def _installed(dist: str) -> bool:
-    try:
-        metadata.distribution(dist)
-        return True
-    except metadata.PackageNotFoundError:
-        return False
-
-
-@pytest.mark.skipif(not _installed("nestful-wrapper"), reason="nestful-wrapper is not installed")
+@pytest.mark.skipif(not installed("nestful-wrapper"), reason="nestful-wrapper is not installed")
 def test_from_package(tmp_path):
     out = tmp_path / "pkg"
     proc = run_cli("data", "import", "nestful", "--from-package", "--out", str(out))
