@@ -24,7 +24,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check fcbench tasks tests tests_vllm benchmarks
+	$(BIN)/ruff check fcbench tasks tests tests_vllm tests_ray benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python -m compileall -q fcbench tasks
@@ -102,6 +102,21 @@ test-vllm: $(VLLM_STAMP)
 	$(VLLM_VENV)/bin/pip uninstall -y -q torchvision torchaudio torchcodec 2>/dev/null || true
 	$(VLLM_VENV)/bin/python -m fcbench.testing.tiny_model $(TINY_MODEL)
 	$(VLLM_TEST_ENV) $(VLLM_VENV)/bin/python -m pytest tests_vllm -p no:cacheprovider
+
+# ---- Ray executor (`make test-ray`): the `ray` extra installed into the project's venv through
+# pyproject, then tests_ray/ (a local Ray instance on this machine; about 3 minutes).
+RAY_STAMP := $(VENV)/.installed-ray
+
+.PHONY: ray-install test-ray
+
+$(RAY_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e '.[ray]'
+	touch $@
+
+ray-install: $(RAY_STAMP)
+
+test-ray: $(RAY_STAMP)
+	$(BIN)/python -m pytest tests_ray -p no:cacheprovider
 
 # ---- BFCL agreement (`make test-bfcl`): the real bfcl-eval in its own cached venv (no torch,
 # vendor SDKs stubbed), tens of thousands of generated answers scored by it, by fcbench's

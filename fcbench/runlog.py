@@ -153,6 +153,9 @@ class TaskResults:
     rules_judged: dict[str, int] = field(default_factory=dict)
     metric_info: dict[str, MetricInfo] = field(default_factory=dict)
     report_metrics: tuple[str, ...] | None = None  # None: not declared (an older file)
+    #: declared metrics this run could not compute, each with what computing it needs
+    #: (an optional package, a local model); written only when there are some
+    absent_metrics: dict[str, str] = field(default_factory=dict)
 
     def info(self, metric: str) -> MetricInfo:
         return self.metric_info.get(metric) or MetricInfo(metric)
@@ -176,6 +179,8 @@ class TaskResults:
             d["metric_info"] = {k: v.to_dict() for k, v in self.metric_info.items()}
         if self.report_metrics is not None:
             d["report_metrics"] = list(self.report_metrics)
+        if self.absent_metrics:
+            d["absent_metrics"] = dict(self.absent_metrics)
         return d
 
     @classmethod
@@ -198,6 +203,9 @@ class TaskResults:
         shown = field_of(d, "report_metrics", "array", where, default=None, nullable=True)
         if shown is not None and not all(isinstance(x, str) for x in shown):
             raise RecordError(f"{where}report_metrics: expected metric names")
+        absent = field_of(d, "absent_metrics", "object", where, default={})
+        for key in absent:
+            field_of(absent, key, "string", f"{where}absent_metrics/")
         return cls(
             name=name, version=field_of(d, "version", "string", where, default=None, nullable=True),
             n=counts["n"], n_infra_error=counts["n_infra_error"], n_passed=n_passed, main_metric=main,
@@ -210,7 +218,7 @@ class TaskResults:
             rules_judged=_numbers(field_of(d, "rules_judged", "object", where, default={}),
                                   f"{where}rules_judged/", "integer"),
             metric_info={k: MetricInfo.from_dict(v, f"{where}metric_info/{k}/") for k, v in info.items()},
-            report_metrics=tuple(shown) if shown is not None else None)
+            report_metrics=tuple(shown) if shown is not None else None, absent_metrics=dict(absent))
 
 
 @dataclass(frozen=True)
@@ -251,6 +259,7 @@ class RunResults:
     totals: ResultTotals = field(default_factory=ResultTotals)
     protocol: str = "plan"  # plan | interactive (written only when interactive)
     budget: dict[str, Any] | None = None  # the interactive protocol's turn and call budget
+    shard: str | None = None  # "i/N" for one shard of a run (written only then): part of a run, never a result
 
     @property
     def suite_name(self) -> str:
@@ -261,6 +270,7 @@ class RunResults:
                 "rules": self.rules, "split": self.split, "suite": self.suite, "limit": self.limit,
                 "created": self.created, "fingerprint": self.fingerprint,
                 **({"protocol": self.protocol, "budget": self.budget} if self.protocol != "plan" else {}),
+                **({"shard": self.shard} if self.shard is not None else {}),
                 "tasks": {k: t.to_dict() for k, t in self.tasks.items()}, "totals": self.totals.to_dict()}
 
     @classmethod
@@ -282,7 +292,8 @@ class RunResults:
             tasks={name: TaskResults.from_dict(name, t, f"tasks/{name}/") for name, t in tasks.items()},
             totals=ResultTotals.from_dict(field_of(d, "totals", "object", default={})),
             protocol=_choice(field_of(d, "protocol", "string", default="plan"), PROTOCOLS, "protocol"),
-            budget=_budget(field_of(d, "budget", "object", default=None, nullable=True), "budget/"))
+            budget=_budget(field_of(d, "budget", "object", default=None, nullable=True), "budget/"),
+            shard=field_of(d, "shard", "string", default=None, nullable=True))
 
 
 def _check_suite(d: Any) -> None:

@@ -27,7 +27,7 @@ LAYERS: list[set[str]] = [
 ]
 # Backends answer requests; they must not know which task asked.
 FORBIDDEN = {"fcbench.models": {"fcbench.task", "fcbench_tasks", "fcbench.scoring"}}
-HEAVY = ("vllm", "datasets", "pandas", "anthropic", "openai", "torch", "transformers")
+HEAVY = ("vllm", "datasets", "pandas", "anthropic", "openai", "torch", "transformers", "ray")
 
 
 def module_name(path: Path) -> str:

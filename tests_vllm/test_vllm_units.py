@@ -261,3 +261,33 @@ def test_stop_ends_the_whole_group_even_when_sigterm_is_ignored(tmp_path):
     assert not group_alive(pgid)
     server.stop()  # idempotent
     server.remove_log()
+
+
+# ------------------------------------------------------- multi-GPU settings
+PARALLEL = {"tensor_parallel_size": 4, "pipeline_parallel_size": 2, "data_parallel_size": 2,
+            "distributed_executor_backend": "ray", "enable_expert_parallel": True, "data_parallel_size_local": 1,
+            "data_parallel_address": "10.0.0.1", "data_parallel_rpc_port": 13345, "data_parallel_start_rank": 1,
+            "data_parallel_backend": "ray"}
+
+
+def test_parallel_flags_are_ones_the_real_vllm_server_parses():
+    """The flags fcbench writes are read by vLLM's own server parser into the same values."""
+    from vllm.entrypoints.launchers.cli_args import make_arg_parser
+    from vllm.utils.argparse_utils import FlexibleArgumentParser
+
+    from fcbench.models.vllm_parallel import parallel_settings, server_flags
+
+    settings = parallel_settings({k: str(v) for k, v in PARALLEL.items()})  # as -M gives them: text
+    parsed = make_arg_parser(FlexibleArgumentParser()).parse_args(["--model", "x", *server_flags(settings)])
+    assert {k: getattr(parsed, k) for k in PARALLEL} == PARALLEL
+
+
+def test_parallel_options_are_engine_arguments_of_the_real_vllm():
+    """In-process, the same names go to `vllm.LLM`, which hands them to its EngineArgs."""
+    import dataclasses
+
+    from vllm.engine.arg_utils import EngineArgs
+
+    from fcbench.models.vllm_parallel import PARALLEL_OPTIONS
+
+    assert set(PARALLEL_OPTIONS) <= {f.name for f in dataclasses.fields(EngineArgs)}

@@ -62,6 +62,7 @@ class RunScores:
     limit: int | None
     tasks: dict[str, TaskScores] = field(default_factory=dict)
     protocol: str = "plan"
+    shard: str | None = None  # "i/N" when the results are one shard of a run
 
 
 def _positional_outcomes(outcomes: Outcomes | None) -> tuple[dict | None, str | None]:
@@ -87,7 +88,8 @@ def load_scores(path: Path | str) -> RunScores:
     scores = RunScores(
         source=str(path), model=results.model or "?", mode=results.mode, rules=results.rules,
         split=results.split, suite=results.suite_name, created=results.created,
-        fcbench_version=results.fcbench_version, limit=results.limit, protocol=results.protocol)
+        fcbench_version=results.fcbench_version, limit=results.limit, protocol=results.protocol,
+        shard=results.shard)
     for name, t in results.tasks.items():
         by_position, ids_hash = _positional_outcomes(t.outcomes)
         known = data.get(name)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pandas is imported when a frame is built, never at import t
     import pandas as pd
 
 RUN_COLUMNS = ("source", "model", "mode", "rules", "protocol", "split", "suite", "created", "fcbench_version", "limit",
-               "data_version", "task", "task_version", "checksum", "n", "n_passed", "n_infra_error",
+               "shard", "data_version", "task", "task_version", "checksum", "n", "n_passed", "n_infra_error",
                "main_metric", "score", "ci_low", "ci_high")
 SAMPLE_COLUMNS = ("run", "model", "task", "sample_id", "status", "passed", "failures", "infra_kind",
                   "latency_s", "prompt_tokens", "completion_tokens", "attempts", "malformed")
@@ -42,8 +42,10 @@ def data_version(results: RunResults) -> str | None:
     the limit (None when a task has no checksum: an old file, comparable with nothing)."""
     if any(not t.checksum for t in results.tasks.values()):
         return None
-    key = {"limit": results.limit,
-           "tasks": {name: [t.version, t.checksum] for name, t in sorted(results.tasks.items())}}
+    key: dict[str, Any] = {"limit": results.limit,
+                           "tasks": {name: [t.version, t.checksum] for name, t in sorted(results.tasks.items())}}
+    if results.shard is not None:  # one shard scored a subset: never the same data as the whole run
+        key["shard"] = results.shard
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -56,7 +58,7 @@ def run_rows(source: Path | str) -> list[dict[str, Any]]:
               "rules": results.rules, "protocol": results.protocol, "split": results.split or "?",
               "suite": results.suite_name,
               "created": results.created, "fcbench_version": results.fcbench_version, "limit": results.limit,
-              "data_version": data_version(results)}
+              "shard": results.shard, "data_version": data_version(results)}
     rows = []
     for name, t in results.tasks.items():
         row = {**common, "task": name, "task_version": t.version, "checksum": t.checksum, "n": t.n,

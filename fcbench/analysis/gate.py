@@ -112,6 +112,10 @@ def evaluate_gate(baseline: RunScores, candidate: RunScores, *, max_drop: float 
     if baseline.protocol != candidate.protocol:
         raise UsageError(f"baseline and candidate ran under different protocols "
                          f"({baseline.protocol} vs {candidate.protocol}): their scores measure different things")
+    if baseline.shard != candidate.shard:
+        sides = [f"shard {s}" if s else "a whole run" for s in (baseline.shard, candidate.shard)]
+        raise UsageError(f"baseline and candidate cover different samples ({sides[0]} vs {sides[1]}); "
+                         "gate whole runs (fcbench merge joins shards)")
     if baseline.rules != candidate.rules:
         raise UsageError(f"baseline and candidate are scored under different rules "
                          f"({baseline.rules} vs {candidate.rules})")

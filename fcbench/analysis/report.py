@@ -83,8 +83,10 @@ def rules_note(results: RunResults) -> str | None:
 
 
 def protocol_part(results: RunResults) -> str:
-    """`` · protocol interactive`` in a title (nothing for the default plan protocol)."""
-    return "" if results.protocol == "plan" else f" · protocol {results.protocol}"
+    """`` · protocol interactive`` in a title (nothing for the default plan protocol), and
+    `` · shard i/N`` for one shard of a run (a part, not the run's result)."""
+    shard = f" · shard {results.shard} (part of a run: fcbench merge joins the shards)" if results.shard else ""
+    return ("" if results.protocol == "plan" else f" · protocol {results.protocol}") + shard
 
 
 def protocol_note(results: RunResults) -> str | None:
@@ -100,6 +102,17 @@ def protocol_note(results: RunResults) -> str | None:
     if single:
         parts.append(f"{', '.join(single)} are single decisions and ran unchanged")
     return "; ".join(parts)
+
+
+def absent_note(results: RunResults) -> str | None:
+    """One line naming the metrics this run could not compute and how to get them (None when none)."""
+    by_need: dict[str, list[str]] = {}
+    for name, t in results.tasks.items():
+        for metric, need in t.absent_metrics.items():
+            by_need.setdefault(need, []).append(f"{name} {metric}")
+    if not by_need:
+        return None
+    return "not computed: " + "; ".join(f"{', '.join(metrics)} (to get: {need})" for need, metrics in by_need.items())
 
 
 def pct(x: float | None) -> str:
@@ -133,7 +146,7 @@ def render_markdown(results: RunResults, show_mean: bool = False) -> str:
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rs]
     if show_mean:
         lines.append(f"| *{MEAN_LABEL}* | | {pct(unweighted_mean(rs))} | | | |")
-    for note in (rules_note(results), protocol_note(results)):
+    for note in (rules_note(results), protocol_note(results), absent_note(results)):
         if note:
             lines += ["", note]
     return "\n".join(lines) + "\n"
@@ -156,6 +169,7 @@ def render_csv(results: RunResults) -> str:
 
 def render_table(run: Run, show_mean: bool = False):
     """A rich Table (imported lazily: rich is only needed when printing)."""
+    from rich.markup import escape
     from rich.table import Table
 
     results = run.results
@@ -178,12 +192,14 @@ def render_table(run: Run, show_mean: bool = False):
     if totals.get("prompt_tokens") or totals.get("completion_tokens"):
         caption.append(f"tokens {totals.get('prompt_tokens', 0)} in / {totals.get('completion_tokens', 0)} out")
     if totals.get("cost_usd_estimate") is not None:
-        caption.append(f"cost ≈ ${totals['cost_usd_estimate']:.2f} (indicative price table)")
+        batch = run.manifest is not None and run.manifest.data.get("batch") is True
+        caption.append(f"cost ≈ ${totals['cost_usd_estimate']:.2f} (indicative price table"
+                       f"{', batch price' if batch else ''})")
     if lat:
         caption.append("latency " + " ".join(f"{q} {lat.get(q, 0):.3f}s" for q in ("p50", "p90", "p99")))
-    for note in (rules_note(results), protocol_note(results)):
+    for note in (rules_note(results), protocol_note(results), absent_note(results)):
         if note:
-            caption.append(note)
+            caption.append(escape(note))  # not rich markup: [text-metrics] is an extra's name
     table.caption = " · ".join(caption)
     return table
 

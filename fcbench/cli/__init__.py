@@ -13,13 +13,13 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from fcbench.cli import compare, data, gate, leaderboard, list_tasks, report, run, show
+from fcbench.cli import compare, data, gate, leaderboard, list_tasks, merge, report, run, show
 from fcbench.errors import UsageError
 from fcbench.version import __version__
 
 EXIT_USAGE = 2
 #: the command modules, in the order `fcbench --help` lists them
-COMMANDS = (run, list_tasks, report, show, data, compare, gate, leaderboard)
+COMMANDS = (run, merge, list_tasks, report, show, data, compare, gate, leaderboard)
 
 
 class Parser(argparse.ArgumentParser):

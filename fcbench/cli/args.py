@@ -84,3 +84,13 @@ def task_list(text: str) -> list[str] | None:
     if not names:
         raise argparse.ArgumentTypeError(f"expected 'all' or a comma-separated list of tasks, got {text!r}")
     return names
+
+
+def shard(text: str) -> Any:
+    """``--shard I/N``: shard I of N, 0 <= I < N."""
+    from fcbench.running.shards import Shard
+
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None

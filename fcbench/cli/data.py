@@ -1,5 +1,6 @@
-"""``fcbench data generate`` (a fresh instance of the built-in suite) and ``fcbench data import
-bfcl|nestful|hf`` (a public suite converted into an fcbench suite).
+"""``fcbench data generate`` (a fresh instance of the built-in suite), ``fcbench data import
+bfcl|nestful|apibank|toolalpaca|restbench|hf|nexusraven|toolbench|apiblend`` (a public suite converted into an fcbench
+suite) and ``fcbench data export-requests`` (a run's requests as a batch input file, `fcbench.cli.export_requests`).
 
 Every importer writes a suite folder (``--out``, default the suites home:
 ``$FCBENCH_SUITES/<name>`` or ``~/.cache/fcbench/suites/<name>``) that
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.cli.args import integer, positive_int
+from fcbench.cli.export_requests import register_export
 from fcbench.errors import UsageError
 
 
@@ -25,8 +27,10 @@ def register(sub: Any) -> None:
     gen.add_argument("--out", type=Path, required=True)
     gen.set_defaults(func=cmd_generate)
     data.set_defaults(func=missing_action)
+    register_export(actions)
 
-    imp = actions.add_parser("import", help="convert a public suite (BFCL, NESTFUL, Hugging Face)",
+    imp = actions.add_parser("import", help="convert a public suite (BFCL, NESTFUL, API-Bank, ToolAlpaca, "
+                                            "RestBench, Hugging Face, NexusRaven, ToolBench, API-Blend)",
                              description="Convert a public function-calling suite into an fcbench suite.")
     sources = imp.add_subparsers(dest="import_source", metavar="SOURCE")
     sources.required = True
@@ -44,6 +48,24 @@ def register(sub: Any) -> None:
     _out_args(nestful)
     nestful.set_defaults(func=cmd_import_nestful)
 
+    apibank = sources.add_parser("apibank", help="API-Bank test sets (json_test_data/level-*.json)")
+    _path_arg(apibank, "an API-Bank level-*.json file or a folder holding them")
+    _out_args(apibank)
+    apibank.set_defaults(func=cmd_import_apibank)
+
+    toolalpaca = sources.add_parser("toolalpaca", help="ToolAlpaca evaluation sets (eval_real.json, ...)")
+    _path_arg(toolalpaca, "a ToolAlpaca eval_*.json file or a folder holding them")
+    _out_args(toolalpaca)
+    toolalpaca.set_defaults(func=cmd_import_toolalpaca)
+
+    restbench = sources.add_parser("restbench", help="RestBench queries (datasets/tmdb.json, spotify.json)")
+    _path_arg(restbench, "a RestBench tmdb.json/spotify.json file or a folder holding them")
+    restbench.add_argument("--spec", type=Path, action="append", metavar="FILE",
+                           help="the service's OpenAPI spec (repeat for several services; each is matched "
+                                "to the data file whose name starts its file name, e.g. tmdb_oas.json)")
+    _out_args(restbench)
+    restbench.set_defaults(func=cmd_import_restbench)
+
     hf = sources.add_parser("hf", help="a Hugging Face dataset through datasets.load_dataset")
     hf.add_argument("dataset_id", metavar="DATASET_ID", help="hub id, or a local file/folder")
     hf.add_argument("--mapping", required=True, help="column mapping: xlam or glaive")
@@ -52,9 +74,33 @@ def register(sub: Any) -> None:
     _out_args(hf)
     hf.set_defaults(func=cmd_import_hf)
 
+    nexus = sources.add_parser("nexusraven", help="NexusRaven API evaluation (queries + API list)")
+    nexus.add_argument("--from", dest="source", required=True, metavar="PATH|HUB_ID",
+                       help="a folder with standardized_queries.json[l] and standardized_api_list.json[l], "
+                            "or a hub id (Nexusflow/NexusRaven_API_evaluation) read through datasets")
+    nexus.add_argument("--queries-config", default="standardized_queries",
+                       help="queries config (hub) or file stem (folder); default standardized_queries")
+    nexus.add_argument("--api-config", default="standardized_api_list",
+                       help="API list config (hub) or file stem (folder); default standardized_api_list")
+    nexus.add_argument("--split", default="train", help="hub split (default train)")
+    _out_args(nexus)
+    nexus.set_defaults(func=cmd_import_nexusraven)
+
+    toolbench = sources.add_parser("toolbench", help="ToolBench test sets (G1/G2/G3), function names only")
+    toolbench.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH",
+                           help="a folder with G1_instruction.json ... G3_instruction.json, or one set file")
+    _out_args(toolbench)
+    toolbench.set_defaults(func=cmd_import_toolbench)
+
+    apiblend = sources.add_parser("apiblend", help="API-Blend sequence sets (SeqATIS ... SeqToolQA)")
+    apiblend.add_argument("--from", dest="source", type=Path, required=True, metavar="PATH",
+                          help="an API-Blend set file or a folder of them (.json or .jsonl)")
+    _out_args(apiblend)
+    apiblend.set_defaults(func=cmd_import_apiblend)
+
 
 def missing_action(args: argparse.Namespace) -> int:
-    raise UsageError("data needs an action: generate or import")
+    raise UsageError("data needs an action: generate or import (or export-requests)")
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -72,6 +118,10 @@ def _source_args(parser: argparse.ArgumentParser, path_help: str, package_help: 
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--from", dest="source", type=Path, metavar="PATH", help=path_help)
     group.add_argument("--from-package", action="store_true", help=package_help)
+
+
+def _path_arg(parser: argparse.ArgumentParser, path_help: str) -> None:
+    parser.add_argument("--from", dest="source", type=Path, metavar="PATH", required=True, help=path_help)
 
 
 def _out_args(parser: argparse.ArgumentParser) -> None:
@@ -133,6 +183,38 @@ def cmd_import_nestful(args: argparse.Namespace) -> int:
     return _finish(builder, args)
 
 
+def cmd_import_apibank(args: argparse.Namespace) -> int:
+    from fcbench.data.importers import apibank
+    from fcbench.data.importers.common import SuiteBuilder
+
+    files = apibank.data_files(args.source)
+    builder = SuiteBuilder(_check_name(args.name or "apibank"), "apibank")
+    apibank.import_apibank(builder, files)
+    return _finish(builder, args)
+
+
+def cmd_import_toolalpaca(args: argparse.Namespace) -> int:
+    from fcbench.data.importers import toolalpaca
+    from fcbench.data.importers.common import SuiteBuilder
+
+    files = toolalpaca.data_files(args.source)
+    builder = SuiteBuilder(_check_name(args.name or "toolalpaca"), "toolalpaca")
+    toolalpaca.import_toolalpaca(builder, files)
+    return _finish(builder, args)
+
+
+def cmd_import_restbench(args: argparse.Namespace) -> int:
+    from fcbench.data.importers import restbench
+    from fcbench.data.importers.common import SuiteBuilder
+
+    files = restbench.data_files(args.source)
+    builder = SuiteBuilder(_check_name(args.name or "restbench"), "restbench")
+    restbench.import_restbench(builder, files, args.spec or [])
+    builder.notes.append("chaining samples are names-only (metadata.names_only): RestBench's solutions "
+                         "list endpoints without argument values")
+    return _finish(builder, args)
+
+
 def cmd_import_hf(args: argparse.Namespace) -> int:
     from fcbench.data.importers import hf
     from fcbench.data.importers.common import SuiteBuilder
@@ -144,4 +226,45 @@ def cmd_import_hf(args: argparse.Namespace) -> int:
     if args.limit is not None:
         builder.source_info["limit"] = args.limit
     hf.import_hf(builder, rows, args.mapping, limit=args.limit)
+    return _finish(builder, args)
+
+
+def cmd_import_nexusraven(args: argparse.Namespace) -> int:
+    from fcbench.data.importers import nexusraven
+    from fcbench.data.importers.common import SuiteBuilder
+
+    builder = SuiteBuilder(_check_name(args.name or "nexusraven"), "nexusraven")
+    folder = Path(args.source).expanduser()
+    if folder.exists():
+        if not folder.is_dir():
+            raise UsageError(f"{folder}: give the folder holding the two NexusRaven files, not a file")
+        queries, api_list = nexusraven.load_local(folder, builder, args.queries_config, args.api_config)
+    elif nexusraven.looks_like_hub_id(args.source):
+        queries, api_list, info = nexusraven.load_hub(args.source, args.queries_config, args.api_config,
+                                                      args.split)
+        builder.source_info.update(info)
+    else:
+        raise UsageError(f"{args.source}: no such folder (and not a hub id like owner/name)")
+    nexusraven.import_nexusraven(builder, queries, api_list)
+    return _finish(builder, args)
+
+
+def cmd_import_toolbench(args: argparse.Namespace) -> int:
+    from fcbench.data.importers import toolbench
+    from fcbench.data.importers.common import SuiteBuilder
+
+    builder = SuiteBuilder(_check_name(args.name or "toolbench"), "toolbench")
+    toolbench.import_toolbench(builder, toolbench.set_files(args.source))
+    builder.notes.append("no gold arguments in ToolBench: name_detection only (the relevant APIs' names)")
+    return _finish(builder, args)
+
+
+def cmd_import_apiblend(args: argparse.Namespace) -> int:
+    from fcbench.data.importers import apiblend
+    from fcbench.data.importers.common import SuiteBuilder
+
+    builder = SuiteBuilder(_check_name(args.name or "apiblend"), "apiblend")
+    apiblend.import_apiblend(builder, apiblend.data_files(args.source))
+    builder.notes.append("library = every intent of the file, slots as optional string parameters; "
+                         "several calls -> chaining (source order)")
     return _finish(builder, args)

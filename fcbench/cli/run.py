@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fcbench.cli.args import integer, model_arg, non_negative_float, non_negative_int, positive_int
+from fcbench.cli import ray_flags
+from fcbench.cli.args import integer, model_arg, non_negative_float, non_negative_int, positive_int, shard
 from fcbench.cli.output import wide_console
 from fcbench.errors import UsageError
 from fcbench.runlog import PROTOCOLS
@@ -32,6 +33,13 @@ def register(sub: Any) -> None:
                      help="interactive: turns allowed beyond the gold calls (default 3)")
     run.add_argument("--max-calls", type=positive_int, default=None,
                      help="interactive: calls allowed per sample (default 2 x gold calls + extra turns)")
+    run.add_argument("--shard", type=shard, default=None, metavar="I/N",
+                     help="run shard I of N (0 <= I < N): a stable subset of every task's samples, chosen by "
+                          "sample id; `fcbench merge` joins the N shard folders into one run")
+    run.add_argument("--batch", action="store_true", default=None,
+                     help="openai/ and anthropic/: send the requests through the provider's batch API (half "
+                          "the price, answers within 24 h); -M batch_poll_s=S, -M batch_size=N; --resume "
+                          "collects the batches already submitted")
     run.add_argument("--out", type=Path, help="run folder to create (default runs/<time>-<model>)")
     run.add_argument("--resume", type=Path, metavar="RUN_DIR",
                      help="continue a run: only missing samples and infrastructure failures run again")
@@ -46,6 +54,9 @@ def register(sub: Any) -> None:
                      metavar="KEY=VALUE", help="backend option (repeatable), e.g. -M delay=0.05")
     run.add_argument("--judge", metavar="MODEL", default=None,
                      help="optional LLM judge (provider/model) for response generation; off by default")
+    run.add_argument("--bertscore-model", type=Path, metavar="PATH", default=None,
+                     help="a local model folder for response generation's BERTScore (needs fcbench[bert-score]; "
+                          "same as FCBENCH_BERTSCORE_MODEL=PATH); without it BERTScore is not computed")
     run.add_argument("--retries", type=non_negative_int, default=None,
                      help="extra attempts after a transient fault (5xx, timeout, drop; default 3)")
     run.add_argument("--rate-limit-retries", type=non_negative_int, default=None,
@@ -54,6 +65,7 @@ def register(sub: Any) -> None:
                      help="first back-off in seconds, doubled each attempt (default 0.5); Retry-After wins")
     run.add_argument("--mean", action="store_true", help="also show the unweighted mean of sub-task scores")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    ray_flags.add_arguments(run)
     run.set_defaults(func=cmd_run)
 
 
@@ -63,11 +75,14 @@ def _resolve_run_config(args: argparse.Namespace):
     from fcbench.models.base import GenerateConfig
     from fcbench.retry import RetryPolicy
     from fcbench.running.conversation import Budget
+    from fcbench.running.provider_batch import check_batch_options
     from fcbench.running.runner import RunConfig
     from fcbench.running.store import RunStore
 
     saved: dict[str, Any] = {}
-    if args.resume is not None:
+    if args.resume is not None and ray_flags.uses_ray(args):  # a Ray run not merged yet has no run.json
+        saved = ray_flags.saved_settings(args.resume)
+    elif args.resume is not None:
         manifest = RunStore(args.resume).load_manifest()
         fields = manifest.fingerprint_fields
         saved = {"model": manifest.model, "mode": fields.get("mode"), "split": fields.get("split"),
@@ -76,7 +91,8 @@ def _resolve_run_config(args: argparse.Namespace):
                  "suite": (manifest.suite or {}).get("path"),
                  "model_args": manifest.data.get("model_args") or {}, "judge": fields.get("judge"),
                  "rules": fields.get("rules"), "protocol": fields.get("protocol"),
-                 "budget": fields.get("budget") or {}}
+                 "budget": fields.get("budget") or {}, "shard": fields.get("shard"),
+                 "batch": manifest.data.get("batch") is True}
     model = args.model or saved.get("model")
     if not isinstance(model, (str, type(None))):
         raise UsageError(f"{args.resume}/run.json: field model: expected a string")
@@ -99,6 +115,8 @@ def _resolve_run_config(args: argparse.Namespace):
         judge=args.judge or saved.get("judge"),
         rules=args.rules or saved.get("rules") or "fcbench",
         protocol=args.protocol or saved.get("protocol") or "plan",
+        shard=args.shard or _saved_shard(saved.get("shard"), args.resume),
+        batch=bool(args.batch or saved.get("batch")),
     )
     budget = saved.get("budget") or {}
     if not isinstance(budget, dict):
@@ -121,7 +139,22 @@ def _resolve_run_config(args: argparse.Namespace):
                          "to disk: give them again (--base-url URL, -M KEY=VALUE) with --resume")
     if config.suite is not None and not config.suite.is_dir():
         raise UsageError(f"{config.suite}: the run's suite folder is gone")
+    if args.resume is not None and args.batch and not saved.get("batch"):
+        raise UsageError(f"{args.resume} is not a --batch run; --batch cannot switch it (its cost estimate "
+                         "would mix two prices): resume it without --batch")
+    check_batch_options(config.model, config.protocol, config.batch, config.model_args)
     return config
+
+
+def _saved_shard(text: Any, run_dir: Path | None):
+    from fcbench.running.shards import Shard
+
+    if text is None:
+        return None
+    try:
+        return Shard.parse(str(text))
+    except ValueError as exc:
+        raise UsageError(f"{run_dir}/run.json: field fingerprint_fields.shard: {exc}") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -139,14 +172,24 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("give either --out (a new run) or --resume (an existing run), not both")
     if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         raise UsageError(f"{args.out}: exists and is not an empty folder (use --resume to continue a run)")
+    on_ray = ray_flags.uses_ray(args)
+    if args.bertscore_model is not None:  # read where response_generation scores (fcbench.scoring.bertscore)
+        import os
+
+        from fcbench.scoring.bertscore import MODEL_ENV
+
+        os.environ[MODEL_ENV] = str(args.bertscore_model.resolve())
     config = _resolve_run_config(args)
-    model = resolve_model(config.model, config.sampling, **config.model_args)
     run_dir = args.resume or args.out or default_run_dir(config.model)
-    judge = resolve_model(config.judge, GenerateConfig(temperature=0.0, max_tokens=64)) if config.judge else None
-    runner = Runner(config, model, run_dir, resume=args.resume is not None, judge=judge)
-    err = Console(stderr=True)
-    with RunProgress(runner, err, enabled=not args.quiet) as progress:
-        asyncio.run(runner.run(on_result=progress.advance))
+    if on_ray:
+        ray_flags.run_on_ray(args, config, run_dir)
+    else:
+        model = resolve_model(config.model, config.sampling, **config.model_args)
+        judge = resolve_model(config.judge, GenerateConfig(temperature=0.0, max_tokens=64)) if config.judge else None
+        runner = Runner(config, model, run_dir, resume=args.resume is not None, judge=judge)
+        err = Console(stderr=True)
+        with RunProgress(runner, err, enabled=not args.quiet) as progress:
+            asyncio.run(runner.run(on_result=progress.advance, on_status=progress.status))
     run = load_run(run_dir)
     out = wide_console()
     out.print(render_table(run, show_mean=args.mean))

@@ -53,6 +53,8 @@ class ApiChatModel(Model):
 class SDKChatModel(ApiChatModel):
     """A backend built on a vendor SDK (``openai`` or ``anthropic``: same client and error layout)."""
 
+    #: read by ``--batch`` runs (`fcbench.models.provider_batches`), not by the per-request calls
+    passthrough_options = frozenset({"batch_poll_s", "batch_size"})
     #: the SDK's import name, its async client class and the base class of its exceptions
     sdk_name: ClassVar[str]
     client_class: ClassVar[str]

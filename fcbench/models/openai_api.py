@@ -15,6 +15,9 @@ Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``):
 * ``extra_body``: a JSON object merged into every request body.
 * ``omit``: body fields not to send, comma-separated (e.g. ``temperature,seed`` for
   reasoning models that accept only their default temperature).
+* ``batch_poll_s``, ``batch_size``: with ``fcbench run --batch`` only, the seconds between polls
+  of the provider's batch API (default 30) and the requests per batch (default the provider's
+  limit); see `fcbench.models.provider_batches`.
 """
 
 from __future__ import annotations

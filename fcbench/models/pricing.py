@@ -11,7 +11,8 @@ override it with backend options:
 Names match exactly, else by the longest table name followed by ``-`` (so dated
 names such as ``claude-sonnet-4-5-20250929`` or ``gpt-4o-2024-08-06`` are found).
 The built-in table applies to the ``openai`` and ``anthropic`` providers only: a
-local server's model has no list price, unless the user gives one.
+local server's model has no list price, unless the user gives one. A ``--batch`` run is
+estimated at the batch APIs' price (`BATCH_DISCOUNT` of the listed one).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from fcbench.errors import UsageError
 
 DEFAULT_TABLE = Path(__file__).with_name("prices.json")
 PRICED_PROVIDERS = frozenset({"openai", "anthropic"})
+#: share of the listed price that batch APIs bill (OpenAI Batch API, Anthropic Message Batches: 50 %)
+BATCH_DISCOUNT = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,14 @@ def price_for(model_name: str, overrides: Mapping[str, Any] | None = None) -> Pr
 
 
 def estimate_cost(model_name: str, prompt_tokens: int, completion_tokens: int,
-                  overrides: Mapping[str, Any] | None = None) -> float | None:
-    """Indicative USD cost of `prompt_tokens` in and `completion_tokens` out; None when no price is known."""
+                  overrides: Mapping[str, Any] | None = None, *, batch: bool = False) -> float | None:
+    """Indicative USD cost of `prompt_tokens` in and `completion_tokens` out; None when no price is known.
+
+    `batch`: the requests went through the provider's batch API (``--batch``), which OpenAI and
+    Anthropic bill at `BATCH_DISCOUNT` of the listed prices (user overrides included).
+    """
     price = price_for(model_name, overrides)
-    return None if price is None else round(price.cost(prompt_tokens, completion_tokens), 6)
+    if price is None:
+        return None
+    factor = BATCH_DISCOUNT if batch else 1.0
+    return round(price.cost(prompt_tokens, completion_tokens) * factor, 6)

@@ -7,6 +7,10 @@ lines (JSON Lines), one per sample:
 * a plain record: ``{"id" or "sample_id": ..., "text" (or "content"): ..., "tool_calls": [...]}``,
   each call ``{"name", "arguments"}`` with arguments an object or a JSON string, or
   OpenAI's wire form ``{"type": "function", "function": {"name", "arguments"}}``;
+* an OpenAI batch output line (``fcbench data export-requests`` -> any batch runner, e.g.
+  ``vllm run-batch``): ``{"custom_id": ..., "response": {"status_code", "body": <chat completion>},
+  "error": ...}``, the body read by the ``openai/`` backend's parser (API-safe tool names mapped
+  back); a line with an error or a status other than 200 is an infrastructure failure of that sample;
 * a BFCL result line: ``{"id": ..., "result": ...}`` where ``result`` is the
   model's text (Python-style calls such as ``[calc.area(base=10)]``, read by the
   rules profile's decoder whatever the run's mode) or a list of ``{name: {args}}`` /
@@ -40,9 +44,12 @@ from typing import Any
 
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
+from fcbench.models.openai_batch import read_output_line
+from fcbench.models.openai_wire import parse_chat_response
+from fcbench.models.tool_names import api_safe_names, restore_names
 from fcbench.parsing import extract_calls
 from fcbench.parsing.intake import JsonError, admit_calls, loads, output_from_record
-from fcbench.records import ModelOutput, Request, ToolCall
+from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall
 
 _RECORD_KEYS = ("output", "text", "tool_calls")
 
@@ -135,8 +142,24 @@ def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
     return outputs, bfcl_ids
 
 
-def load_replay_file(path: Path) -> tuple[dict[str, ModelOutput], set[str], dict[str, list[ModelOutput]]]:
-    """`load_replay_records` plus the recorded turns of interactive runs by sample id."""
+def _batch_output(record: dict[str, Any]) -> tuple[str, ModelOutput] | None:
+    """(custom id, answer) of an OpenAI batch output line, an infrastructure failure when it holds
+    none; None when `record` is no such line."""
+    if not (isinstance(record.get("custom_id"), str) and "response" in record):
+        return None
+    _, body = read_output_line(record)
+    if not isinstance(body, InfraError):
+        try:
+            return record["custom_id"], parse_chat_response(body)
+        except InfraError as exc:
+            body = exc
+    return record["custom_id"], ModelOutput(infra_error=InfraFailure(body.kind, str(body)))
+
+
+def load_replay_file(path: Path, batch_ids: set[str] | None = None
+                     ) -> tuple[dict[str, ModelOutput], set[str], dict[str, list[ModelOutput]]]:
+    """`load_replay_records` plus the recorded turns of interactive runs by sample id; the ids
+    answered by OpenAI batch output lines are added to `batch_ids`."""
     outputs: dict[str, ModelOutput] = {}
     bfcl_ids: set[str] = set()
     transcripts: dict[str, list[ModelOutput]] = {}
@@ -152,6 +175,12 @@ def load_replay_file(path: Path) -> tuple[dict[str, ModelOutput], set[str], dict
                 record = loads(line)
             except JsonError as exc:
                 raise UsageError(f"{file}:{lineno}: not a replay record (not JSON: {exc})") from None
+            batch_line = _batch_output(record) if isinstance(record, dict) else None
+            if batch_line is not None:  # its failures are kept: they say why there is no answer
+                outputs[batch_line[0]] = batch_line[1]
+                if batch_ids is not None:
+                    batch_ids.add(batch_line[0])
+                continue
             key = _record_id(record)
             if key is None:
                 what = "not a JSON object" if not isinstance(record, dict) else "no 'sample_id' or 'id' string"
@@ -192,7 +221,8 @@ class ReplayModel(Model):
     def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
         super().__init__(name, config, **options)
         self.path = Path(name.split("/", 1)[1])
-        self.outputs, self.bfcl_ids, self.transcripts = load_replay_file(self.path)
+        self.batch_ids: set[str] = set()
+        self.outputs, self.bfcl_ids, self.transcripts = load_replay_file(self.path, self.batch_ids)
 
     async def generate(self, request: Request) -> ModelOutput:
         key = request.sample_id
@@ -205,6 +235,10 @@ class ReplayModel(Model):
         if output is None:
             raise InfraError("missing_output", f"no recorded output for {request.sample_id}",
                              retryable=False)
+        if output.infra_error is not None:  # a batch output line without an answer
+            raise InfraError(output.infra_error.kind, output.infra_error.message, retryable=False)
+        if key in self.batch_ids and request.restore_names:
+            output = restore_names(output, api_safe_names(request)[1])  # as openai/ sent them
         if key in self.bfcl_ids and request.restore_names and not output.calls_in_text:
             # BFCL's FC handlers sent `calc_area` for `calc.area`; its prompt handlers never rename.
             output = undo_underscores(output, {t.name for t in request.library})

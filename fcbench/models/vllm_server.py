@@ -15,8 +15,10 @@ Options (``-M KEY=VALUE``):
 * ``base_url``: attach to a running server (``http://HOST:PORT/v1``) instead of starting one
   (``--base-url`` sets it too); the model name sent is MODEL or ``served_model_name``.
 * ``tool_parser``: overrides the family's parser; ``none`` starts without tool parsing.
-* ``chat_template``, ``dtype``, ``max_model_len``, ``tensor_parallel_size``,
-  ``data_parallel_size``, ``served_model_name``, ``max_num_seqs``, ``enforce_eager``,
+* ``tensor_parallel_size``, ``pipeline_parallel_size``, ``data_parallel_size``,
+  ``distributed_executor_backend`` and the other multi-GPU settings of `fcbench.models.vllm_parallel`:
+  checked, passed as the server flags of the same names, recorded in run.json (``backend.parallel``).
+* ``chat_template``, ``dtype``, ``max_model_len``, ``served_model_name``, ``max_num_seqs``, ``enforce_eager``,
   ``generation_config`` (default ``vllm``): server flags.
 * ``extra_args``: more server flags (a string split like a shell, or a JSON list).
 * ``python``: the interpreter that runs the server (default: this one), for vLLM in another env.
@@ -57,9 +59,10 @@ from fcbench.models.openai_compatible import CLIENT_OPTIONS, OpenAICompatibleMod
 from fcbench.models.options import flag_option, int_option, number_option, object_option
 from fcbench.models.vllm_families import family_for, tool_parser_for, unknown_family_message
 from fcbench.models.vllm_local import NOT_INSTALLED, model_location
+from fcbench.models.vllm_parallel import PARALLEL_OPTIONS, parallel_settings, server_flags
 from fcbench.records import ModelOutput, Request
 
-SERVER_FLAGS = ("dtype", "max_model_len", "tensor_parallel_size", "data_parallel_size", "max_num_seqs")
+SERVER_FLAGS = ("dtype", "max_model_len", "max_num_seqs")
 LOG_TAIL_LINES = 30
 STOP_GRACE_S = 15.0
 
@@ -182,7 +185,7 @@ def _group_alive(pgid: int) -> bool:
 
 class VLLMServerModel(Model):
     provider = "vllm-server"
-    passthrough_options = frozenset(CLIENT_OPTIONS) | frozenset(SERVER_FLAGS)
+    passthrough_options = frozenset(CLIENT_OPTIONS) | frozenset(SERVER_FLAGS) | frozenset(PARALLEL_OPTIONS)
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
                  base_urls: Any = None, tool_parser: str | None = None, chat_template: str | None = None,
@@ -203,6 +206,7 @@ class VLLMServerModel(Model):
         self.family = family.name if family else None
         self.chat_template_hint = family.chat_template_hint if family else None
         self.tool_parser = tool_parser_for(self.model, tool_parser)
+        self.parallel = parallel_settings(options)
         self.server: ServerProcess | None = None
         self.client: OpenAICompatibleModel | None = None
         self._start_error: InfraError | None = None
@@ -236,6 +240,7 @@ class VLLMServerModel(Model):
         for key in SERVER_FLAGS:
             if options.get(key) is not None:
                 command += [f"--{key.replace('_', '-')}", str(options[key])]
+        command += server_flags(self.parallel)
         if self.served_name != self.model:
             command += ["--served-model-name", self.served_name]
         if enforce_eager is not None and flag_option("enforce_eager", enforce_eager):
@@ -281,7 +286,7 @@ class VLLMServerModel(Model):
     def settings(self) -> dict[str, Any]:
         return {"provider": self.provider, "model": self.model, "served_model_name": self.served_name,
                 "family": self.family, "tool_parser": self.tool_parser,
-                "chat_template_hint": self.chat_template_hint,
+                "chat_template_hint": self.chat_template_hint, "parallel": self.parallel,
                 "attached_to": [public_url(u) for u in self.attach_urls] or None,
                 "server_command": self.command[1:] if self.command else None,
                 "client": {k: v for k, v in self.client_options.items() if k != "api_key_env"}}

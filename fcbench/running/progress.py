@@ -14,6 +14,8 @@ class RunProgress:
         self.enabled = enabled and console.is_terminal
         self._progress = None
         self._bars: dict[str, Any] = {}
+        self.show_lines = enabled  # not quiet, even without a terminal: batch status lines
+        self._last_status: str | None = None
 
     def __enter__(self) -> RunProgress:
         if not self.enabled:
@@ -39,6 +41,15 @@ class RunProgress:
             self._progress.advance(bar)
         else:
             self._progress.update(bar, status=f"infra: {result.output.infra_error.kind}")
+
+    def status(self, text: str) -> None:
+        """How a ``--batch`` run's batches are doing: on every bar, or (no terminal) a line when it changes."""
+        if self._progress is not None:
+            for bar in self._bars.values():
+                self._progress.update(bar, status=text)
+        elif self.show_lines and text != self._last_status:
+            self.console.print(f"fcbench: {text}", highlight=False)
+        self._last_status = text
 
     def __exit__(self, *exc: object) -> None:
         if self._progress is not None:

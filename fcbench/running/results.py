@@ -74,7 +74,8 @@ def task_results(task: Task, results: Iterable[SampleResult], checksum: str | No
         # a rules profile that judges some samples only (--rules bfcl) says how many
         rules_judged=dict(sorted(judged_by.items())),
         metric_info={m.name: MetricInfo(**m.info()) for m in declared if m.name in metrics},
-        report_metrics=tuple(task.report_metrics))
+        report_metrics=tuple(task.report_metrics),
+        absent_metrics={m.name: m.needs for m in task.metrics if m.needs and scores and m.name not in metrics})
 
 
 def outcome_string(samples: Sequence[Any], latest: dict[str, SampleResult]) -> Outcomes:
@@ -112,6 +113,7 @@ def build_results(plans: Sequence[_Plan], latest: dict[str, SampleResult],
         rules=manifest.get("rules") or "fcbench", split=manifest.get("split"), suite=manifest.get("suite"),
         limit=manifest.get("limit"), created=manifest.get("created"), fingerprint=manifest.get("fingerprint"),
         tasks=per_task, protocol=manifest.get("protocol") or "plan", budget=manifest.get("budget"),
+        shard=manifest.get("shard"),
         totals=ResultTotals(samples=n_samples, scored=sum(1 for r in mine_all if r.status == "scored"),
                             infra_errors=sum(infra_kinds.values()), infra_error_kinds=dict(sorted(infra_kinds.items())),
                             missing=n_samples - len(mine_all)))

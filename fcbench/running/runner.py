@@ -34,6 +34,7 @@ from fcbench.data.suites import read_suite_manifest
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
+from fcbench.models.provider_batches import batch_api_for
 from fcbench.records import Mode, ModelOutput, Request, Sample, SampleResult
 from fcbench.retry import RetryPolicy
 from fcbench.runlog import RunResults
@@ -45,7 +46,9 @@ from fcbench.running.conversation import (
     run_interactive,
 )
 from fcbench.running.pipeline import ask, finish_sample
+from fcbench.running.provider_batch import BatchLedger, ProviderBatchRun, check_batch_options
 from fcbench.running.results import build_results, runtime_totals
+from fcbench.running.shards import Shard
 from fcbench.running.store import RunStore
 from fcbench.running.trajectory import with_interactive_metrics
 from fcbench.scoring.profiles import DEFAULT as DEFAULT_RULES
@@ -71,6 +74,8 @@ class RunConfig:
     rules: str = DEFAULT_RULES  # rules profile (fcbench.scoring.profiles)
     protocol: str = DEFAULT_PROTOCOL  # plan | interactive (fcbench.running.conversation)
     budget: Budget = field(default_factory=Budget)  # the interactive protocol's turn and call budget
+    shard: Shard | None = None  # run only this shard's samples (fcbench.running.shards)
+    batch: bool = False  # through the provider's batch API (fcbench.running.provider_batch); not in the fingerprint
 
 
 @dataclass
@@ -107,6 +112,8 @@ def plan_tasks(config: RunConfig) -> list[TaskPlan]:
         samples = task.load(config.split, config.suite)
         if config.limit is not None:
             samples = samples[: config.limit]
+        if config.shard is not None:  # after the limit: the shards of a limited run partition it
+            samples = [s for s in samples if config.shard.holds(task.name, s.id)]
         if config.protocol == "interactive" and task.interactive:
             check_executable(task, samples)
             task = with_interactive_metrics(task)
@@ -131,6 +138,8 @@ def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, An
     if config.protocol != DEFAULT_PROTOCOL:  # likewise
         fields["protocol"] = config.protocol
         fields["budget"] = config.budget.to_dict()
+    if config.shard is not None:  # a shard is its own run; `merge` checks the rest agrees
+        fields["shard"] = str(config.shard)
     return fields
 
 
@@ -176,6 +185,7 @@ class Runner:
         self.resume = resume
         self.plans = plan_tasks(config)
         price_for(config.model, config.model_args)  # a bad price option fails now, not after the run
+        check_batch_options(config.model, config.protocol, config.batch, config.model_args)
         self.fields = fingerprint_fields(config, self.plans)
         self.fingerprint = fingerprint(self.fields)
 
@@ -194,6 +204,8 @@ class Runner:
             "rules": self.config.rules,
             "protocol": self.config.protocol,
             **({"budget": self.config.budget.to_dict()} if self.config.protocol != DEFAULT_PROTOCOL else {}),
+            **({"shard": str(self.config.shard)} if self.config.shard is not None else {}),
+            **({"batch": True} if self.config.batch else {}),
             "split": self.config.split,
             "limit": self.config.limit,
             "concurrency": self.config.concurrency,
@@ -244,8 +256,11 @@ class Runner:
                     out.append((plan, sample))
         return out
 
-    async def run(self, on_result: ProgressHook | None = None) -> RunResults:
+    async def run(self, on_result: ProgressHook | None = None,
+                  on_status: Callable[[str], None] | None = None) -> RunResults:
+        """`on_status` hears how the batches of a ``--batch`` run are doing while it waits."""
         manifest, done = self.prepare()
+        self.on_status = on_status
         try:
             return await self._run(manifest, done, on_result)
         except BaseException as exc:
@@ -304,7 +319,9 @@ class Runner:
 
         requests_started = time.perf_counter()
         try:
-            if self.model.batched:
+            if self.config.batch:
+                await self._run_provider_batches(todo, record)
+            elif self.model.batched:
                 single = [(p, s) for p, s in todo if not self.interactive(p)]
                 await asyncio.gather(self._run_batched(single, record), *(converse(p, s) for p, s in interactive))
             else:
@@ -327,7 +344,8 @@ class Runner:
         manifest["backend"] = self.model.settings()  # now with what the backend learned while running
         totals = {**results.totals.to_dict(), **runtime_totals(final.values())}
         totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],
-                                                    totals["completion_tokens"], self.config.model_args)
+                                                    totals["completion_tokens"], self.config.model_args,
+                                                    batch=self.config.batch)
         manifest["totals"] = totals
         self.store.write_manifest(manifest)
         return results
@@ -366,6 +384,19 @@ class Runner:
         elapsed = time.perf_counter() - started
         for (plan, sample), request, answer in zip(todo, requests, answers):
             record(plan, await self._finish(plan, sample, request, answer, 1, elapsed))
+
+
+    async def _run_provider_batches(self, todo: list[tuple[TaskPlan, Sample]],
+                                    record: Callable[[TaskPlan, SampleResult], None]) -> None:
+        """``--batch``: the requests go through the provider's batch API; each answer then takes the
+        same way to its record as any other (`finish_sample`)."""
+        async def finish(plan: TaskPlan, sample: Sample, request: Request, answer: ModelOutput | InfraError,
+                         latency_s: float) -> None:
+            record(plan, await self._finish(plan, sample, request, answer, 1, latency_s))
+
+        flow = ProviderBatchRun(batch_api_for(self.model), BatchLedger(self.store.run_dir), self.config.retry,
+                                finish, getattr(self, "on_status", None))
+        await flow.run([(plan, sample, self.request_for(plan, sample)) for plan, sample in todo])
 
 
 def default_run_dir(model: str, root: Path = Path("runs")) -> Path:

@@ -174,8 +174,10 @@ class RunStore:
     def manifest_path(self) -> Path:
         return self.run_dir / MANIFEST
 
-    def create(self, manifest: dict[str, Any]) -> None:
-        if self.run_dir.exists() and (not self.run_dir.is_dir() or any(self.run_dir.iterdir())):
+    def create(self, manifest: dict[str, Any], *, allow: frozenset[str] = frozenset()) -> None:
+        """Start a new run folder: it must not exist or be empty (but for the names in `allow`)."""
+        if self.run_dir.exists() and (not self.run_dir.is_dir()
+                                      or any(p.name not in allow for p in self.run_dir.iterdir())):
             raise UsageError(f"{self.run_dir}: run folder exists and is not empty (use --resume to continue it)")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.manifest_path, manifest)

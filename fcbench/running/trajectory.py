@@ -131,6 +131,10 @@ def score_answer_trajectory(task: Task, sample: Sample, talk: Conversation, gold
     metrics = {**score.metrics, **_trajectory_metrics(talk, golds, passed)}
     if facts:
         metrics["fact_recall"] = len(stated) / len(facts)
+    # ROUGE-L, BLEU, BERTScore: the reply against the gold reply (blanked above as a source of facts)
+    similarity = getattr(task, "similarity_to_reference", None)
+    if similarity is not None:
+        metrics.update(similarity(answer.text if isinstance(answer.text, str) else "", sample.gold.get("reference")))
     details = {**score.details, "protocol": "interactive", "transcript": talk.turns}
     output = ModelOutput(text=talk.final.text, tool_calls=tuple(c for c, _ in talk.calls),
                          finish_reason=talk.final.finish_reason, usage=talk.usage, latency_s=talk.latency_s,

@@ -15,8 +15,9 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
-Aggregation = Literal["pass_rate", "mean", "micro_precision", "micro_recall", "micro_f1", "custom"]
-AGGREGATIONS: tuple[str, ...] = ("pass_rate", "mean", "micro_precision", "micro_recall", "micro_f1", "custom")
+Aggregation = Literal["pass_rate", "mean", "micro_precision", "micro_recall", "micro_f1", "ratio", "custom"]
+AGGREGATIONS: tuple[str, ...] = ("pass_rate", "mean", "micro_precision", "micro_recall", "micro_f1", "ratio",
+                                 "custom")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,13 @@ class Metric:
       (so a metric defined on some samples only, like ``no_tool_accuracy``, is a mean over those);
     * ``micro_precision/recall/f1``: from the per-sample counts ``<counts>_tp/_fp/_fn``, summed
       over samples (an empty denominator counts as perfect);
+    * ``ratio``: the per-sample counts ``<counts>`` summed over samples, divided by the per-sample
+      counts ``<over>`` summed (a micro rate, e.g. hallucinated calls / predicted calls); left out
+      when the denominator sums to 0;
     * ``custom``: computed by the task's ``aggregate`` (declared here for its label and direction).
+
+    `needs` says what computing the metric needs when that may be missing (an optional
+    package, a local model); a run that could not compute it says so in its results.
 
     `higher_is_better` is None for a metric that is neither (information, not a goal).
     """
@@ -37,14 +44,18 @@ class Metric:
     aggregation: Aggregation
     higher_is_better: bool | None = True
     label: str = ""
-    counts: str | None = None  # micro_*: the stem of the per-sample counts
+    counts: str | None = None  # micro_*: the stem of the per-sample counts; ratio: the numerator's name
+    over: str | None = None  # ratio: the name of the per-sample denominator
     unit: str = "share"  # share: a fraction in [0, 1], shown as %; count: shown as it is (turns, calls)
+    needs: str = ""  # what computing it needs, when that may be missing (said where the metric is absent)
 
     def __post_init__(self) -> None:
         if self.aggregation not in AGGREGATIONS:
             raise ValueError(f"metric {self.name}: unknown aggregation {self.aggregation!r}")
         if self.aggregation.startswith("micro_") and not self.counts:
             raise ValueError(f"metric {self.name}: a micro average names its counts (counts='stem')")
+        if self.aggregation == "ratio" and not (self.counts and self.over):
+            raise ValueError(f"metric {self.name}: a ratio names its per-sample counts (counts=..., over=...)")
         if self.unit not in ("share", "count"):
             raise ValueError(f"metric {self.name}: unit is share or count, not {self.unit!r}")
         if not self.label:
@@ -72,6 +83,13 @@ def micro_prf(stem: str, what: str) -> tuple[Metric, Metric, Metric]:
     return (Metric(f"{stem}_precision", "micro_precision", True, f"{what} precision", stem),
             Metric(f"{stem}_recall", "micro_recall", True, f"{what} recall", stem),
             Metric(f"{stem}_f1", "micro_f1", True, f"{what} F1", stem))
+
+
+def ratio(name: str, numerator: str, denominator: str, label: str = "", *,
+          higher_is_better: bool | None = True) -> Metric:
+    """sum(per-sample `numerator`) / sum(per-sample `denominator`): a micro rate over the
+    counted things, not a mean of per-sample rates."""
+    return Metric(name, "ratio", higher_is_better, label, counts=numerator, over=denominator)
 
 
 def custom(name: str, label: str = "", *, higher_is_better: bool | None = True) -> Metric:
@@ -109,6 +127,10 @@ def aggregate(declared: Sequence[Metric], scores: Sequence[_Scored]) -> dict[str
                 continue
             p, r, f1 = prf(*(sums.get(f"{stem}_{x}", 0.0) for x in ("tp", "fp", "fn")))
             out[metric.name] = {"micro_precision": p, "micro_recall": r, "micro_f1": f1}[metric.aggregation]
+        elif metric.aggregation == "ratio":
+            denominator = sums.get(str(metric.over), 0.0)
+            if denominator:
+                out[metric.name] = sums.get(str(metric.counts), 0.0) / denominator
     for metric in undeclared(declared, sums):
         if metric.aggregation == "mean":
             out[metric.name] = sums[metric.name] / counts[metric.name]
@@ -135,7 +157,9 @@ def undeclared(declared: Sequence[Metric], per_sample: Iterable[str]) -> list[Me
 def per_sample_names(declared: Sequence[Metric]) -> set[str]:
     """The per-sample metric names the declaration accounts for (means and micro counts)."""
     names = {m.name for m in declared if m.aggregation == "mean"}
-    names |= {f"{m.counts}_{x}" for m in declared if m.counts for x in ("tp", "fp", "fn")}
+    names |= {f"{m.counts}_{x}" for m in declared if m.counts and m.aggregation.startswith("micro_")
+              for x in ("tp", "fp", "fn")}
+    names |= {str(n) for m in declared if m.aggregation == "ratio" for n in (m.counts, m.over)}
     return names
 
 

@@ -1,7 +1,8 @@
 """The aiohttp application of the emulated server.
 
 Routes: ``POST /v1/chat/completions`` (OpenAI), ``POST /v1/messages``
-(Anthropic), ``GET /v1/models``, ``GET /health``, ``GET /_stats``.
+(Anthropic), ``GET /v1/models``, ``GET /health``, ``GET /_stats``; the
+batch APIs of both are added by `fcbench.testing.batches`, which builds on this module.
 
 One model request goes: read JSON -> reduce to a `Conversation` -> match a
 script entry (400 if none) -> count the attempt -> sleep `latency_s` -> maybe
@@ -23,7 +24,7 @@ from aiohttp import web
 
 from fcbench.testing import wire
 from fcbench.testing.agents import agent_reply
-from fcbench.testing.behaviours import make_reply
+from fcbench.testing.behaviours import Reply, make_reply
 from fcbench.testing.chance import FaultPlan
 from fcbench.testing.config import ServerConfig
 from fcbench.testing.conversation import Conversation, from_anthropic, from_openai
@@ -123,37 +124,58 @@ async def _answer(request: web.Request, state: EmulatorState, provider: Provider
     if raw is not None:
         state.stats.answer("raw", entry.target.mode)
         return web.Response(body=raw, content_type="application/json")
+    if not payload.get("stream"):
+        data = answer_body(state, provider, payload, conv, entry, count=not drop)
+        if drop:
+            return await _drop_json(request, data)
+        return web.Response(body=data, content_type="application/json")
+    reply = _reply(state, provider, conv, entry, count=not drop)
+    n = next(state.ids)
+    model = str(payload.get("model") or state.config.model_name)
+    tokens = _prompt_tokens(conv)
+    if provider.name == "openai":
+        rid = f"chatcmpl-emu{n:08d}"
+        include_usage = bool((payload.get("stream_options") or {}).get("include_usage"))
+        events = [(None, c) for c in wire.openai_chunks(reply, response_id=rid, model=model,
+                                                         created=int(time.time()), prompt_tokens=tokens,
+                                                         include_usage=include_usage)]
+        events.append((None, "[DONE]"))
+        return await _sse(request, events, drop)
+    rid = f"msg_emu{n:08d}"
+    events = list(wire.anthropic_events(reply, response_id=rid, model=model, input_tokens=tokens))
+    return await _sse(request, events, drop)
+
+
+def _reply(state: EmulatorState, provider: Provider, conv: Conversation, entry: ScriptEntry, *,
+           count: bool) -> Reply:
     if entry.interactive is not None:
         reply = agent_reply(entry.interactive, entry.behaviour, conv)
     else:
         reply = make_reply(entry.target, entry.behaviour, provider.name)
-    if not drop:
+    if count:
         state.stats.answer(entry.behaviour, entry.target.mode)
+    return reply
+
+
+def answer_body(state: EmulatorState, provider: Provider, payload: dict[str, Any], conv: Conversation,
+                entry: ScriptEntry, *, count: bool = True) -> bytes:
+    """The body of the plain (not streamed) answer to a matched request: a raw reply, else the
+    behaviour's. The batch endpoints (`fcbench.testing.batches`) answer each batched request with it."""
+    raw = (state.config.raw_replies or {}).get(entry.key)
+    if raw is not None:
+        if count:
+            state.stats.answer("raw", entry.target.mode)
+        return raw
+    reply = _reply(state, provider, conv, entry, count=count)
     n = next(state.ids)
     model = str(payload.get("model") or state.config.model_name)
     tokens = _prompt_tokens(conv)
-    stream = bool(payload.get("stream"))
     if provider.name == "openai":
-        rid = f"chatcmpl-emu{n:08d}"
-        if stream:
-            include_usage = bool((payload.get("stream_options") or {}).get("include_usage"))
-            events = [(None, c) for c in wire.openai_chunks(reply, response_id=rid, model=model,
-                                                             created=int(time.time()), prompt_tokens=tokens,
-                                                             include_usage=include_usage)]
-            events.append((None, "[DONE]"))
-            return await _sse(request, events, drop)
-        body = wire.openai_completion(reply, response_id=rid, model=model, created=int(time.time()),
-                                      prompt_tokens=tokens)
+        body = wire.openai_completion(reply, response_id=f"chatcmpl-emu{n:08d}", model=model,
+                                      created=int(time.time()), prompt_tokens=tokens)
     else:
-        rid = f"msg_emu{n:08d}"
-        if stream:
-            events = list(wire.anthropic_events(reply, response_id=rid, model=model, input_tokens=tokens))
-            return await _sse(request, events, drop)
-        body = wire.anthropic_message(reply, response_id=rid, model=model, input_tokens=tokens)
-    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    if drop:
-        return await _drop_json(request, data)
-    return web.Response(body=data, content_type="application/json")
+        body = wire.anthropic_message(reply, response_id=f"msg_emu{n:08d}", model=model, input_tokens=tokens)
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 def _sse_bytes(event: str | None, data: Any) -> bytes:

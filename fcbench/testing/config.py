@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -13,6 +13,28 @@ BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls",
               "stepwise", "placeholder", "recovering", "endless")  # the last four: multi-turn agents
 #: Faults it can inject instead of (or on the way to) an answer.
 FAULTS = ("429", "500", "529", "timeout", "drop")
+
+
+@dataclass(frozen=True)
+class BatchSettings:
+    """How the emulated batch endpoints (`fcbench.testing.batches`) behave.
+
+    A batch stays in progress for `polls` retrieves and at least `delay_s` seconds. `errors`
+    and `expired` pick requests by custom id: a share in [0, 1] (a hash of seed and custom
+    id decides, so the same requests are picked every time) or the custom ids themselves.
+    An errored request is answered with a 500 error; expired ones make the batch end
+    ``expired`` (Anthropic: those requests ``expired``). `fail` fails the whole batch
+    (OpenAI: status ``failed``, no output; Anthropic: every request ``errored``). The first
+    `lost_creates` batches are created but answered with a 500, as when a response is lost
+    on its way: the client cannot know the batch exists.
+    """
+
+    polls: int = 0
+    delay_s: float = 0.0
+    errors: float | Sequence[str] = 0.0
+    expired: float | Sequence[str] = 0.0
+    fail: bool = False
+    lost_creates: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,6 +69,8 @@ class ServerConfig:
     #: ``task/sample_id`` -> the exact bytes to answer (status 200, JSON content type) instead of
     #: the behaviour's reply: anything at all, for tests of what a client does with odd bodies.
     raw_replies: Mapping[str, bytes] | None = None
+    #: the batch endpoints' timing and failures
+    batches: BatchSettings = field(default_factory=BatchSettings)
 
     def behaviour_mix(self) -> tuple[tuple[str, float], ...]:
         """The behaviour mix as ((name, share), ...) with shares summing to 1."""

@@ -19,6 +19,7 @@ from aiohttp import web
 
 from fcbench.task import Task
 from fcbench.testing.app import STATE, build_app
+from fcbench.testing.batches import add_routes as add_batch_routes
 from fcbench.testing.config import ServerConfig
 from fcbench.testing.script import Script
 
@@ -38,6 +39,7 @@ class EmulatedServer:
         self.config.fault_kinds()  # validate before starting anything
         self.script = script if script is not None else Script.load(self.config, registry)
         self.app = build_app(self.config, self.script)
+        add_batch_routes(self.app)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None

@@ -13,7 +13,7 @@ import sys
 import threading
 
 from fcbench.errors import UsageError
-from fcbench.testing.config import BEHAVIOURS, FAULTS, ServerConfig
+from fcbench.testing.config import BEHAVIOURS, FAULTS, BatchSettings, ServerConfig
 from fcbench.testing.emulator import EmulatedServer
 
 
@@ -38,11 +38,16 @@ def parse_args(argv: list[str] | None = None) -> ServerConfig:
     p.add_argument("--raw-replies", default=None, metavar="FILE",
                    help='JSON Lines of {"sample": "task/sample_id", "body": "..."}: answer those samples '
                         "with exactly that body")
+    p.add_argument("--batch-delay", type=float, default=0.0, help="seconds a batch stays in progress")
+    p.add_argument("--batch-errors", type=float, default=0.0, help="share of batched requests that error")
+    p.add_argument("--batch-expired", type=float, default=0.0, help="share of batched requests that expire")
+    p.add_argument("--batch-fail", action="store_true", help="every batch fails")
     a = p.parse_args(argv)
+    batches = BatchSettings(delay_s=a.batch_delay, errors=a.batch_errors, expired=a.batch_expired, fail=a.batch_fail)
     return ServerConfig(tasks=a.tasks, limit=a.limit, suite=a.suite, split=a.split, behaviour=a.behaviour,
                         latency_s=a.latency, fault_rate=a.fault_rate, faults=tuple(a.faults.split(",")),
                         hang_s=a.hang, retry_after_s=a.retry_after, seed=a.seed, host=a.host, port=a.port,
-                        model_name=a.model_name, raw_replies=_raw_replies(a.raw_replies))
+                        model_name=a.model_name, raw_replies=_raw_replies(a.raw_replies), batches=batches)
 
 
 def _raw_replies(path: str | None) -> dict[str, bytes] | None:

@@ -29,6 +29,8 @@ class ServerStats:
         self.per_sample: dict[str, int] = {}
         self.in_flight = 0
         self.max_in_flight = 0
+        #: batch API events by provider: files_uploaded, batches_created, batch_requests
+        self.batches: dict[str, dict[str, int]] = {}
 
     @staticmethod
     def _bump(counter: dict[str, int], key: str) -> None:
@@ -81,6 +83,11 @@ class ServerStats:
             self._bump(self.answers, behaviour)
             self._bump(self.modes, mode)
 
+    def batch_event(self, provider: str, event: str, n: int = 1) -> None:
+        with self._lock:
+            counter = self.batches.setdefault(provider, {})
+            counter[event] = counter.get(event, 0) + n
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return copy.deepcopy({
@@ -89,5 +96,5 @@ class ServerStats:
                 "bad_requests": self.bad_requests, "unmatched": self.unmatched,
                 "faults": self.faults, "answers": self.answers, "modes": self.modes,
                 "per_sample": self.per_sample, "in_flight": self.in_flight,
-                "max_in_flight": self.max_in_flight,
+                "max_in_flight": self.max_in_flight, "batches": self.batches,
             })

@@ -10,7 +10,10 @@ Per-sample metrics (aggregated as the class declares them in `metrics`):
 * ``name_tp/fp/fn``: set overlap, summed into micro ``name_precision/recall/f1``;
 * ``no_tool_accuracy``: exact set on samples whose gold is empty (only reported there);
 * ``tool_accuracy``: exact set on samples whose gold is not empty (only reported there);
-* ``hallucinated_name_rate``: 1 if some predicted name is not in the sample's library;
+* ``hallucinated_name_rate``: 1 if some predicted name is not in the sample's library
+  (a share of samples);
+* ``hallucinated_calls`` / ``predicted_calls`` -> ``hallucination_rate``, the share of
+  predicted calls (repeats included) naming a function not in the library (micro, over calls);
 * ``name_macro_f1`` (in `aggregate`): NESTFUL's macro F1 over function names.
 
 Failure categories: a predicted name outside the library is
@@ -27,6 +30,7 @@ from typing import Any
 
 from fcbench.records import ModelOutput, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy as tx
+from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
 from fcbench.scoring.metrics import custom, macro_f1_over_sets, mean, micro_prf, pass_rate
 from fcbench.scoring.outputs import predicted_calls
 from fcbench.task import Task
@@ -76,9 +80,9 @@ class NameDetectionTask(Task):
                mean("no_tool_accuracy", "accuracy where none fits"),
                mean("hallucinated_name_rate", "answers naming a function not in the library",
                     higher_is_better=False),
-               custom("name_macro_f1", "function names macro F1"))
+               custom("name_macro_f1", "function names macro F1"), HALLUCINATION_RATE)
     report_metrics = ("name_f1", "name_precision", "name_recall", "tool_accuracy",
-                      "no_tool_accuracy", "hallucinated_name_rate", "name_macro_f1")
+                      "no_tool_accuracy", "hallucinated_name_rate", "name_macro_f1", "hallucination_rate")
     expects = "calls"
     gold_schema = GOLD_SCHEMA
 
@@ -102,6 +106,7 @@ class NameDetectionTask(Task):
             "name_fp": float(len(predicted - gold)),
             "name_fn": float(len(gold - predicted)),
             "hallucinated_name_rate": float(bool(predicted - library)),
+            **hallucination_counts(calls, library),
         }
         metrics["tool_accuracy" if gold else "no_tool_accuracy"] = float(passed)
         details: dict[str, Any] = {

@@ -18,6 +18,11 @@ Scoring, per sample (NESTFUL's metrics, see `fcbench/scoring/README.md`):
    sets, averaged over names). Micro is the headline: with most names rare,
    the macro mean is dominated by names seen once;
 4. ``param_tp/fp/fn``: (call, parameter, value) pairs over the alignment;
+   ``sequence_similarity``: LCS / max(len) over whole calls (a call "equals" a gold call
+   when it is correct for it, references compared after the renaming of step 1), and
+   ``name_sequence_lcs`` / ``name_sequence_exact_match`` over function names only
+   (`fcbench.scoring.sequence_metrics`); ``hallucinated_calls`` / ``predicted_calls``
+   -> micro ``hallucination_rate``;
 5. ``reference_validity``: 1 when every reference names an EARLIER label and a
    field of that call's ``returns`` schema; reported on predictions holding at
    least one reference;
@@ -43,9 +48,11 @@ from fcbench.scoring.calls import (
 )
 from fcbench.scoring.execution import execution_win
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
+from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
 from fcbench.scoring.metrics import (
     custom,
     full_sequence_match,
+    lcs_similarity,
     macro_f1_over_sets,
     mean,
     micro_prf,
@@ -61,6 +68,7 @@ from fcbench.scoring.references import (
     reference_problems,
     rewrite_references,
 )
+from fcbench.scoring.sequence_metrics import NAME_SEQUENCE_METRICS, SEQUENCE_SIMILARITY, name_sequence_metrics
 from fcbench.scoring.sequences import align
 from fcbench.task import CallTask
 
@@ -86,9 +94,10 @@ class NestedTask(CallTask):
                mean("reference_validity", "references valid"),
                mean("win", "execution gives the gold result"),
                mean("alt_trajectory", "wins by another route", higher_is_better=None),
-               custom("name_macro_f1", "function names macro F1"))
+               custom("name_macro_f1", "function names macro F1"),
+               SEQUENCE_SIMILARITY, *NAME_SEQUENCE_METRICS, HALLUCINATION_RATE)
     report_metrics = ("partial_sequence_accuracy", "name_f1", "name_macro_f1", "param_f1",
-                      "reference_validity", "win", "alt_trajectory")
+                      "reference_validity", "win", "alt_trajectory", "hallucination_rate")
     gold_schema = calls_gold_schema(min_calls=1, labelled=True, result=True)
 
     # ------------------------------------------------------------ request
@@ -143,6 +152,11 @@ class NestedTask(CallTask):
             "partial_sequence_accuracy": partial,
             "name_tp": n_tp, "name_fp": n_fp, "name_fn": n_fn,
             "param_tp": tp, "param_fp": fp, "param_fn": fn,
+            SEQUENCE_SIMILARITY.name: lcs_similarity(
+                renamed, golds,
+                lambda p, g: check_call(p, g, tools.get(gold_name(g)), known_names=known).ok),
+            **name_sequence_metrics(pred_names, gold_names),
+            **hallucination_counts(preds, known),
         }
         if n_fp == n_fn == 0 and not full and any(i is None or j is None for i, j in positions):
             # The same calls, shifted: report the order, not an extra plus a missing call.

@@ -19,6 +19,9 @@ Per-sample metrics:
 * ``arg_tp/fp/fn``: argument pairs of the first call against the best
   same-name acceptable call (only when the name is right), summed into
   ``arg_precision/recall/f1``;
+* ``hallucinated_calls`` / ``predicted_calls`` -> micro ``hallucination_rate``: every
+  call the model made counts, the judged first one and any extra ones (a hallucinated
+  name is wrong wherever it appears);
 * pass (``accuracy``): stop samples: no call; others: the first call passes
   `fcbench.scoring.calls.check_call` against some acceptable next call.
 
@@ -34,6 +37,7 @@ from fcbench.records import ModelOutput, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.calls import canonical_call, check_call, gold_name, tools_by_name
 from fcbench.scoring.gold import GOLD_CALL
+from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
 from fcbench.scoring.metrics import mean, micro_prf, pass_rate
 from fcbench.scoring.outputs import predicted_calls
 from fcbench.task import Task
@@ -69,8 +73,10 @@ class NextBestTask(Task):
     metrics = (pass_rate(), *micro_prf("arg", "argument values"),
                mean("next_function_accuracy", "right next function"),
                mean("premature_stop_rate", "stopped too early", higher_is_better=False),
-               mean("missed_stop_rate", "called where it should stop", higher_is_better=False))
-    report_metrics = ("next_function_accuracy", "premature_stop_rate", "missed_stop_rate", "arg_f1")
+               mean("missed_stop_rate", "called where it should stop", higher_is_better=False),
+               HALLUCINATION_RATE)
+    report_metrics = ("next_function_accuracy", "premature_stop_rate", "missed_stop_rate", "arg_f1",
+                      "hallucination_rate")
     expects = "calls"
     gold_schema = GOLD_SCHEMA
 
@@ -100,7 +106,7 @@ class NextBestTask(Task):
         readable = not output.malformed
         calls = predicted_calls(output) if readable else []
         first = calls[0] if calls else None
-        metrics: dict[str, float] = {}
+        metrics: dict[str, float] = hallucination_counts(calls, library)
         details: dict[str, Any] = {"stop": stop, "chosen": first.to_dict() if first else None}
         if len(calls) > 1:
             details["extra_calls"] = [c.name for c in calls[1:]]

@@ -10,7 +10,9 @@ A sample passes when there is exactly one call and it is correct. Per-sample met
   (arguments of extra calls are fp; a call to the wrong function has all its
   pairs fp and every must-give gold parameter fn);
 * ``schema_valid``: 1 when the judged call's arguments satisfy its function's
-  JSON Schema (0 for a function the library lacks); only reported when there is a call.
+  JSON Schema (0 for a function the library lacks); only reported when there is a call;
+* ``hallucinated_calls`` / ``predicted_calls`` -> micro ``hallucination_rate`` (every call counts,
+  extra ones too).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from fcbench.scoring.calls import (
     tools_by_name,
 )
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
+from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
 from fcbench.scoring.metrics import mean, micro_prf, pass_rate
 from fcbench.scoring.outputs import predicted_calls
 from fcbench.task import CallTask
@@ -36,8 +39,8 @@ class ParameterValueTask(CallTask):
     description = "Fill the arguments of a known function from the request (slot filling)."
     main_metric = "accuracy"
     metrics = (pass_rate(), *micro_prf("pair", "argument values"),
-               mean("schema_valid", "arguments valid against the schema"))
-    report_metrics = ("pair_f1", "pair_precision", "pair_recall", "schema_valid")
+               mean("schema_valid", "arguments valid against the schema"), HALLUCINATION_RATE)
+    report_metrics = ("pair_f1", "pair_precision", "pair_recall", "schema_valid", "hallucination_rate")
     gold_schema = calls_gold_schema(min_calls=1, max_calls=1)
     reference_call_limit = 1
 
@@ -53,7 +56,8 @@ class ParameterValueTask(CallTask):
         preds = predicted_calls(output)
         pairing = call_pairs(preds, golds, tools)
         tp, fp, fn = pairing_arg_counts(pairing, preds, golds)
-        metrics: dict[str, float] = {"pair_tp": tp, "pair_fp": fp, "pair_fn": fn}
+        metrics: dict[str, float] = {"pair_tp": tp, "pair_fp": fp, "pair_fn": fn,
+                                     **hallucination_counts(preds, tools)}
         judged = preds[pairing.pairs[0][0]] if pairing.pairs else (preds[0] if preds else None)
         if judged is not None:
             tool = tools.get(judged.name)

@@ -16,7 +16,11 @@ Per-sample metrics:
   found neither in the request, the earlier calls, the tool outputs, the gold
   facts nor the reference answer (bare integers 0..10 are ignored: counts and
   list positions);
-* ``tool_call_rate``: 1 if the model called a tool instead of answering.
+* ``tool_call_rate``: 1 if the model called a tool instead of answering;
+* ``rouge_l``, ``bleu`` (with ``fcbench[text-metrics]``) and ``bertscore_f1`` (with
+  ``fcbench[bert-score]`` and a local model): the reply against the gold ``reference``, the
+  Granite paper's reply metrics (`fcbench.scoring.reply_similarity`, `fcbench.scoring.bertscore`).
+  They describe closeness to one wording; they never decide pass or fail.
 """
 
 from __future__ import annotations
@@ -24,8 +28,11 @@ from __future__ import annotations
 from typing import Any
 
 from fcbench.records import ModelOutput, Sample, Score
+from fcbench.scoring import bertscore
 from fcbench.scoring import taxonomy as tx
+from fcbench.scoring.bertscore import BERTSCORE_F1
 from fcbench.scoring.metrics import mean, pass_rate
+from fcbench.scoring.reply_similarity import BLEU, ROUGE_L, reply_similarity
 from fcbench.scoring.text import Support, fact_found, unsupported_claims
 from fcbench.task import Task
 
@@ -68,8 +75,10 @@ class ResponseGenerationTask(Task):
     metrics = (pass_rate(), mean("fact_recall", "key facts stated"),
                mean("unsupported_number_rate", "answers with an unsupported number", higher_is_better=False),
                mean("tool_call_rate", "called a tool instead of answering", higher_is_better=False),
-               mean("judge_score", "judge's win rate against the reference"))
-    report_metrics = ("fact_recall", "unsupported_number_rate", "tool_call_rate", "judge_score")
+               mean("judge_score", "judge's win rate against the reference"),
+               ROUGE_L, BLEU, BERTSCORE_F1)
+    report_metrics = ("fact_recall", "unsupported_number_rate", "tool_call_rate", "judge_score",
+                      "rouge_l", "bleu", "bertscore_f1")
     expects = "text"
     interactive = True  # --protocol interactive: the model makes the calls itself, then answers
     gold_schema = GOLD_SCHEMA
@@ -93,6 +102,7 @@ class ResponseGenerationTask(Task):
         }
         if facts:
             metrics["fact_recall"] = (len(facts) - len(missing)) / len(facts)
+        metrics.update(self.similarity_to_reference(reply, sample.gold.get("reference")))
 
         if output.malformed is not None:
             failures: list[str] = [tx.MALFORMED_OUTPUT]
@@ -117,6 +127,18 @@ class ResponseGenerationTask(Task):
         if output.malformed is not None:
             details["malformed"] = output.malformed
         return Score(not failures, metrics, tx.ordered(failures), details)
+
+    @staticmethod
+    def similarity_to_reference(reply: str, reference: Any) -> dict[str, float]:
+        """ROUGE-L, BLEU and BERTScore of the reply against the gold reference, those that can be
+        computed here (a tool call or unreadable output is an empty reply: 0)."""
+        if not isinstance(reference, str) or not reference.strip():
+            return {}
+        out = reply_similarity(reply, reference)
+        scorer = bertscore.configured_scorer()
+        if scorer is not None:
+            out[BERTSCORE_F1.name] = scorer(reply, reference)
+        return out
 
     async def judge(self, sample: Sample, output: ModelOutput, score: Score, generate) -> Score:
         """Pairwise LLM judge against the reference answer (``--judge MODEL``); see judge.py."""

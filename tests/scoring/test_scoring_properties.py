@@ -15,6 +15,7 @@ from fcbench.records import Message, ModelOutput, Sample, Tool, ToolCall
 from fcbench.scoring import taxonomy
 from fcbench.scoring.calls import call_pairs, canonical_call, check_call, schema_valid
 from fcbench.scoring.execution import execute_calls, results_equal
+from fcbench.scoring.hallucination import HALLUCINATED_CALLS, PREDICTED_CALLS
 from fcbench.scoring.matching import optimal_matching
 from fcbench.scoring.metrics import lcs_length
 from fcbench.scoring.references import assign_labels, iter_references, reference_problems, rewrite_references
@@ -73,10 +74,12 @@ def assert_valid_score(score):
     assert set(score.failures) <= set(taxonomy.ALL), score.failures
     for key, value in score.metrics.items():
         assert isinstance(value, (int, float)) and math.isfinite(value), (key, value)
-        if key.endswith(("_tp", "_fp", "_fn")):
-            assert value >= 0, key
+        if key.endswith(("_tp", "_fp", "_fn")) or key in (HALLUCINATED_CALLS, PREDICTED_CALLS):
+            assert value >= 0, key  # counts
         else:
             assert 0.0 <= value <= 1.0, key
+    if PREDICTED_CALLS in score.metrics:
+        assert score.metrics[HALLUCINATED_CALLS] <= score.metrics[PREDICTED_CALLS]
 
 
 @FAST

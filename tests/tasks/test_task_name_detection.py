@@ -67,7 +67,8 @@ def test_metrics_per_sample_and_aggregate():
         TASK_.score(sample([]), calls("book_table")),                               # fp1, wrong none
     ]
     assert scores[0].metrics == {"name_tp": 1, "name_fp": 0, "name_fn": 1,
-                                 "hallucinated_name_rate": 0, "tool_accuracy": 0}
+                                 "hallucinated_name_rate": 0, "tool_accuracy": 0,
+                                 "hallucinated_calls": 0, "predicted_calls": 1}
     assert "tool_accuracy" not in scores[2].metrics and scores[2].metrics["no_tool_accuracy"] == 1
     agg = TASK_.aggregate(scores)
     assert agg == {**aggregate(TASK_.metrics, scores), "name_macro_f1": agg["name_macro_f1"]}
@@ -79,6 +80,8 @@ def test_metrics_per_sample_and_aggregate():
     assert agg["no_tool_accuracy"] == 0.5
     assert agg["tool_accuracy"] == 0.0
     assert agg["hallucinated_name_rate"] == 0.25
+    # 4 calls in all (1 + 2 + 0 + 1), one of them (weather_now) outside its library: micro over calls
+    assert agg["hallucination_rate"] == 0.25
     assert set(TASK_.report_metrics) <= set(agg)
 
 

@@ -114,13 +114,16 @@ def test_metrics():
         TASK_.score(sample([], stop=True, history=FINISHED), out(GOOD)),             # missed stop
     ]
     assert scores[1].metrics == {"premature_stop_rate": 0.0, "next_function_accuracy": 1.0,
-                                 "arg_tp": 1.0, "arg_fp": 1.0, "arg_fn": 1.0}
+                                 "arg_tp": 1.0, "arg_fp": 1.0, "arg_fn": 1.0,
+                                 "hallucinated_calls": 0.0, "predicted_calls": 1.0}
+    assert scores[2].metrics["predicted_calls"] == 0.0, "a stop adds no call to the hallucination rate"
     agg = TASK_.aggregate(scores)
     assert agg["accuracy"] == pytest.approx(2 / 5)
     assert agg["next_function_accuracy"] == pytest.approx(2 / 3)
     assert agg["premature_stop_rate"] == pytest.approx(1 / 3)
     assert agg["missed_stop_rate"] == pytest.approx(1 / 2)
     assert agg["arg_precision"] == pytest.approx(3 / 4)
+    assert agg["hallucination_rate"] == 0.0, "every call named a library function"
     assert set(TASK_.report_metrics) <= set(agg)
 
 

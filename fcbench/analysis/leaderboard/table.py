@@ -91,6 +91,9 @@ def load_entries(sources: list[Path]) -> list[Entry]:
         if not rows:
             raise UsageError(f"{source}: not an fcbench results file (it lists no sub-task)")
         first = rows[0]
+        if first.get("shard"):
+            raise UsageError(f"{source}: shard {first['shard']} of a run, not a run's result "
+                             "(join the shards with fcbench merge, then publish the merged run)")
         if first["data_version"] is None:
             missing = [r["task"] for r in rows if not r["checksum"]]
             raise UsageError(f"{source}: results have no data checksum for {', '.join(missing)} "
