@@ -17,9 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from conftest import REPO
 
-from fcbench.testing import EmulatedServer
+from fcbench.testing import EmulatedServer, ServerConfig
+from fcbench.testing.batches import BATCHES
+from fcbench.testing.config import BatchSettings
 
 KEY = "sk-batch-test-SECRET-7e21"
 ENV = {"OPENAI_API_KEY": KEY, "ANTHROPIC_API_KEY": KEY, "OPENAI_BASE_URL": "", "ANTHROPIC_BASE_URL": ""}
@@ -28,6 +31,26 @@ LIMIT = 3  # samples per task: 21 in all
 MIX = "gold=0.6,perturbed=0.2,malformed=0.1,text=0.1"
 POLL = ["-M", "batch_poll_s=0.05"]
 FAST = ["--retry-base-delay", "0.01", "-M", "timeout=5", "--quiet"]
+
+
+@pytest.fixture(scope="module")
+def shared_server():
+    """One server per test module that imports it (starting one loads the whole suite); each test
+    sets its batch behaviour and clears the counters through `serve`."""
+    with EmulatedServer(ServerConfig(limit=LIMIT, behaviour=MIX)) as server:
+        yield server
+
+
+@pytest.fixture
+def serve(shared_server):
+    """`serve(**batch_settings)`: the shared server with these batch settings and fresh counters
+    (back to the defaults after the test)."""
+    def configure(**batches) -> EmulatedServer:
+        shared_server.app[BATCHES].settings = BatchSettings(**batches)
+        shared_server.reset_stats()
+        return shared_server
+    yield configure
+    configure()
 
 
 def base_url(server: EmulatedServer, provider: str) -> str:

@@ -60,6 +60,19 @@ def tiny_suite(tmp_path: Path) -> Path:
     return suite
 
 
+def suite_samples(suite: Path, task: str) -> dict[str, dict]:
+    """A suite folder's samples of one task, by id ({} when the suite has none of that task)."""
+    path = suite / task / "test.jsonl"
+    return {r["id"]: r for r in map(json.loads, path.read_text().splitlines())} if path.exists() else {}
+
+
+def import_suite(out: Path, source: str, *args: str) -> Path:
+    """`fcbench data import SOURCE ARGS --out OUT` as a user runs it (it must succeed); the suite folder."""
+    proc = run_cli("data", "import", source, *args, "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
 def installed(dist: str) -> bool:
     """Is the distribution `dist` installed (optional packages some tests need)?"""
     from importlib import metadata

@@ -77,6 +77,7 @@ def _resolve_run_config(args: argparse.Namespace):
     from fcbench.running.conversation import Budget
     from fcbench.running.provider_batch import check_batch_options
     from fcbench.running.runner import RunConfig
+    from fcbench.running.shards import shard_from_fields
     from fcbench.running.store import RunStore
 
     saved: dict[str, Any] = {}
@@ -115,7 +116,7 @@ def _resolve_run_config(args: argparse.Namespace):
         judge=args.judge or saved.get("judge"),
         rules=args.rules or saved.get("rules") or "fcbench",
         protocol=args.protocol or saved.get("protocol") or "plan",
-        shard=args.shard or _saved_shard(saved.get("shard"), args.resume),
+        shard=args.shard or shard_from_fields(saved, where=f"{args.resume}/run.json: field fingerprint_fields."),
         batch=bool(args.batch or saved.get("batch")),
     )
     budget = saved.get("budget") or {}
@@ -144,17 +145,6 @@ def _resolve_run_config(args: argparse.Namespace):
                          "would mix two prices): resume it without --batch")
     check_batch_options(config.model, config.protocol, config.batch, config.model_args)
     return config
-
-
-def _saved_shard(text: Any, run_dir: Path | None):
-    from fcbench.running.shards import Shard
-
-    if text is None:
-        return None
-    try:
-        return Shard.parse(str(text))
-    except ValueError as exc:
-        raise UsageError(f"{run_dir}/run.json: field fingerprint_fields.shard: {exc}") from None
 
 
 def cmd_run(args: argparse.Namespace) -> int:

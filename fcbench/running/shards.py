@@ -67,15 +67,15 @@ def shard_of(task: str, sample_id: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count
 
 
-def shard_from_fields(fields: dict[str, Any]) -> Shard | None:
-    """The shard a run's fingerprint fields name (None: not a shard)."""
+def shard_from_fields(fields: dict[str, Any], *, where: str = "fingerprint field ") -> Shard | None:
+    """The shard a run's fingerprint fields name (None: not a shard); `where` prefixes an error."""
     text = fields.get("shard")
     if text is None:
         return None
     try:
         return Shard.parse(str(text))
     except ValueError as exc:
-        raise UsageError(f"fingerprint field shard: {exc}") from None
+        raise UsageError(f"{where}shard: {exc}") from None
 
 
 def unsharded_fields(fields: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_jsonl
+from conftest import REPO, import_suite, run_cli, suite_samples, write_jsonl
 
 from fcbench.data.importers.apiblend import parse_call, parse_toolqa
 from fcbench.data.importers.common import Skip
@@ -16,15 +16,12 @@ FIXTURE = REPO / "tests" / "fixtures" / "apiblend"
 
 
 def load(suite: Path, task: str) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (suite / task / "test.jsonl").read_text().splitlines())}
+    return suite_samples(suite, task)
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("apiblend") / "suite"
-    proc = run_cli("data", "import", "apiblend", "--from", str(FIXTURE), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return import_suite(tmp_path_factory.mktemp("apiblend") / "suite", "apiblend", "--from", str(FIXTURE))
 
 
 def test_counts_and_skip_reasons(suite):

@@ -8,22 +8,18 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, installed, run_cli, write_jsonl
+from conftest import REPO, import_suite, installed, run_cli, suite_samples, write_jsonl
 
 FIXTURE = REPO / "tests" / "fixtures" / "nestful"
 
 
 def load(suite: Path, task: str) -> dict[str, dict]:
-    path = suite / task / "test.jsonl"
-    return {r["id"]: r for r in map(json.loads, path.read_text().splitlines())} if path.exists() else {}
+    return suite_samples(suite, task)
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("nestful") / "suite"
-    proc = run_cli("data", "import", "nestful", "--from", str(FIXTURE), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return import_suite(tmp_path_factory.mktemp("nestful") / "suite", "nestful", "--from", str(FIXTURE))
 
 
 def test_counts_and_skip_reasons(suite):

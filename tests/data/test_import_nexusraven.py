@@ -10,7 +10,7 @@ import types
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_jsonl
+from conftest import REPO, import_suite, run_cli, suite_samples, write_jsonl
 
 from fcbench.data.importers import nexusraven
 from fcbench.data.importers.common import SuiteBuilder, read_json_or_jsonl
@@ -20,15 +20,12 @@ FIXTURE = REPO / "tests" / "fixtures" / "nexusraven"
 
 
 def load(suite: Path, task: str) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (suite / task / "test.jsonl").read_text().splitlines())}
+    return suite_samples(suite, task)
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("nexusraven") / "suite"
-    proc = run_cli("data", "import", "nexusraven", "--from", str(FIXTURE), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return import_suite(tmp_path_factory.mktemp("nexusraven") / "suite", "nexusraven", "--from", str(FIXTURE))
 
 
 def test_counts_and_skip_reasons(suite):

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, import_suite, run_cli, suite_samples
 
 from fcbench.data.importers.restbench import tool_name, unique_names
 from fcbench.records import ModelOutput, Sample, ToolCall
@@ -19,14 +19,11 @@ SPEC = FIXTURE / "specs" / "tmdb_oas.json"
 
 
 def load(suite: Path) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (suite / "chaining" / "test.jsonl").read_text().splitlines())}
+    return suite_samples(suite, "chaining")
 
 
 def imported(tmp_path_factory, name: str, *extra: str) -> Path:
-    out = tmp_path_factory.mktemp(name) / "suite"
-    proc = run_cli("data", "import", "restbench", "--from", str(FIXTURE), "--out", str(out), *extra)
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return import_suite(tmp_path_factory.mktemp(name) / "suite", "restbench", "--from", str(FIXTURE), *extra)
 
 
 @pytest.fixture(scope="module")

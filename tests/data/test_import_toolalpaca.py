@@ -8,21 +8,18 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, import_suite, run_cli, suite_samples
 
 FIXTURE = REPO / "tests" / "fixtures" / "toolalpaca"
 
 
 def load(suite: Path, task: str) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (suite / task / "test.jsonl").read_text().splitlines())}
+    return suite_samples(suite, task)
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("toolalpaca") / "suite"
-    proc = run_cli("data", "import", "toolalpaca", "--from", str(FIXTURE), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return import_suite(tmp_path_factory.mktemp("toolalpaca") / "suite", "toolalpaca", "--from", str(FIXTURE))
 
 
 def test_counts_and_skip_reasons(suite):

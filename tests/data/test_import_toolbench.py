@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, import_suite, run_cli, suite_samples
 
 from fcbench.data.importers.common import NAME_PATTERN
 
@@ -16,16 +16,12 @@ FIXTURE = REPO / "tests" / "fixtures" / "toolbench"
 
 
 def load(suite: Path) -> dict[str, dict]:
-    path = suite / "name_detection" / "test.jsonl"
-    return {r["id"]: r for r in map(json.loads, path.read_text().splitlines())}
+    return suite_samples(suite, "name_detection")
 
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("toolbench") / "suite"
-    proc = run_cli("data", "import", "toolbench", "--from", str(FIXTURE), "--out", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
+    return import_suite(tmp_path_factory.mktemp("toolbench") / "suite", "toolbench", "--from", str(FIXTURE))
 
 
 def test_counts_and_skip_reasons(suite):

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 
+import batch_support
 import pytest
 from batch_support import (
     KEY,
     LIMIT,
-    MIX,
     POLL,
     base_url,
     batch_counts,
@@ -27,30 +27,13 @@ from batch_support import (
     start_run,
 )
 
-from fcbench.testing import EmulatedServer, ServerConfig
 from fcbench.testing.batches import BATCHES
-from fcbench.testing.config import BatchSettings
+
+# the batch tests' fixtures, shared (tests/batch_support.py)
+shared_server, serve = batch_support.shared_server, batch_support.serve
 
 N = 7 * LIMIT
 PRICES = ["-M", "price_in=2", "-M", "price_out=8"]
-
-
-@pytest.fixture(scope="module")
-def shared_server():
-    """One server for the module (starting one loads the whole suite); each test sets its batch
-    behaviour and clears the counters through `serve`."""
-    with EmulatedServer(ServerConfig(limit=LIMIT, behaviour=MIX)) as server:
-        yield server
-
-
-@pytest.fixture
-def serve(shared_server):
-    def configure(**batches) -> EmulatedServer:
-        shared_server.app[BATCHES].settings = BatchSettings(**batches)
-        shared_server.reset_stats()
-        return shared_server
-    yield configure
-    configure()
 
 
 @pytest.fixture(scope="module")
