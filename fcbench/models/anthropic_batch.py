@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from fcbench.errors import InfraError
-from fcbench.models.openai_batch import read_output_lines
+from fcbench.models.openai_batch import count, read_output_lines
 from fcbench.models.provider_batches import BatchItem, BatchProgress, ProviderBatchAPI, error_text
 from fcbench.records import ModelOutput
 
@@ -57,9 +57,9 @@ class AnthropicBatchAPI(ProviderBatchAPI):
     async def poll(self, batch_id: str) -> BatchProgress:
         batch = await self.call(lambda c: c.messages.batches.retrieve(batch_id))
         counts = batch.request_counts
-        done = counts.succeeded + counts.errored + counts.expired + counts.canceled
+        done = sum(count(counts, name) for name in ("succeeded", "errored", "expired", "canceled"))
         return BatchProgress(batch_id, batch.processing_status, batch.processing_status == "ended",
-                             done, done + counts.processing)
+                             done, done + count(counts, "processing"))
 
     async def results(self, batch_id: str, items: list[BatchItem]) -> dict[str, ModelOutput | InfraError]:
         async def read(client: Any) -> bytes:
@@ -68,7 +68,7 @@ class AnthropicBatchAPI(ProviderBatchAPI):
 
         by_id = {i.custom_id: i.request for i in items}
         out: dict[str, ModelOutput | InfraError] = {}
-        for line in read_output_lines(await self.call(read), f"batch {batch_id} results"):
+        for line in read_output_lines(await self.call(read)):
             custom_id, answer = read_result_line(line)
             if custom_id in by_id:
                 out[custom_id] = answer if isinstance(answer, InfraError) else self.answer(by_id[custom_id], answer)

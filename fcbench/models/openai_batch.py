@@ -55,19 +55,31 @@ def read_output_line(line: dict[str, Any]) -> tuple[str | None, Any | InfraError
     return custom_id, body
 
 
-def read_output_lines(data: bytes, where: str) -> list[dict[str, Any]]:
-    """The JSON objects of a batch output file; a line that is not one is an `InfraError`."""
+def read_output_lines(data: bytes) -> list[dict[str, Any]]:
+    """The JSON objects of a batch output (or results) file.
+
+    A line that is not a JSON object is left out: its request then has no answer
+    (``batch_missing``, an infrastructure failure that ``--resume`` submits again), while
+    every readable line still counts. Refusing the whole file instead would keep the batch
+    open, and each resume would read the same broken file again.
+    """
     lines = []
-    for lineno, raw in enumerate(data.split(b"\n"), start=1):
+    for raw in data.split(b"\n"):
         if not raw.strip():
             continue
         try:
             line = loads(raw)
-        except JsonError as exc:
-            raise InfraError("bad_response", f"{where}:{lineno}: not JSON ({exc})", retryable=False) from None
+        except JsonError:
+            continue
         if isinstance(line, dict):
             lines.append(line)
     return lines
+
+
+def count(counts: Any, name: str) -> int:
+    """A request count of a batch (0 where a server leaves it out or sends null)."""
+    value = getattr(counts, name, None)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 class OpenAIBatchAPI(ProviderBatchAPI):
@@ -102,8 +114,8 @@ class OpenAIBatchAPI(ProviderBatchAPI):
     async def poll(self, batch_id: str) -> BatchProgress:
         batch = await self.call(lambda c: c.batches.retrieve(batch_id))
         counts = batch.request_counts
-        done = (counts.completed + counts.failed) if counts else 0
-        return BatchProgress(batch_id, batch.status, batch.status in ENDED, done, counts.total if counts else 0)
+        done = count(counts, "completed") + count(counts, "failed")
+        return BatchProgress(batch_id, batch.status, batch.status in ENDED, done, count(counts, "total"))
 
     async def results(self, batch_id: str, items: list[BatchItem]) -> dict[str, ModelOutput | InfraError]:
         batch = await self.call(lambda c: c.batches.retrieve(batch_id))
@@ -113,7 +125,7 @@ class OpenAIBatchAPI(ProviderBatchAPI):
             if not file_id:
                 continue
             content = await self.call(lambda c, file_id=file_id: c.files.content(file_id))
-            for line in read_output_lines(content.content, f"batch {batch_id} file {file_id}"):
+            for line in read_output_lines(content.content):
                 custom_id, answer = read_output_line(line)
                 if custom_id in by_id:
                     out[custom_id] = answer if isinstance(answer, InfraError) else self.answer(by_id[custom_id], answer)

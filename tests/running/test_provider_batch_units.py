@@ -73,3 +73,25 @@ def test_batched_requests_use_api_safe_tool_names_and_answers_get_the_library_na
         "finish_reason": "tool_calls"}], "usage": {"prompt_tokens": 5, "completion_tokens": 3}}
     output = api.answer(request, answer)
     assert [(c.name, c.arguments) for c in output.tool_calls] == [("calc.area", {"base": 10})]
+
+
+def test_a_broken_line_of_a_results_file_costs_only_its_own_request():
+    """A provider (or a proxy) that garbles one line must not poison the batch: the other
+    answers are read, the garbled request has no answer (batch_missing, re-run by --resume)."""
+    from types import SimpleNamespace
+
+    from fcbench.models.openai_batch import count, read_output_line, read_output_lines
+
+    data = (b'{"custom_id": "a", "response": {"status_code": 200, "body": {"choices": []}}}\n'
+            b'{"custom_id": "b", "respo\xff\n'
+            b'[1, 2]\n'
+            b'\n'
+            b'{"custom_id": "c", "error": {"code": "batch_expired", "message": "expired"}}\n')
+    lines = read_output_lines(data)
+    assert [line["custom_id"] for line in lines] == ["a", "c"]
+    assert read_output_line(lines[0]) == ("a", {"choices": []})
+    custom_id, error = read_output_line(lines[1])
+    assert custom_id == "c" and error.kind == "batch_expired"
+    # request counts a server leaves out or sends as null read as 0, never a TypeError
+    assert count(SimpleNamespace(completed=None, failed=3), "completed") == 0
+    assert count(SimpleNamespace(failed=3), "failed") == 3 and count(None, "total") == 0
