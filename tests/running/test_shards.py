@@ -87,6 +87,20 @@ def test_four_shards_merged_equal_one_process_run_byte_for_byte(tmp_path):
     assert results_bytes(merged) == results_bytes(whole)
 
 
+@pytest.mark.parametrize("settings", [["--protocol", "interactive"], ["--mode", "prompt", "--rules", "bfcl"]],
+                         ids=["interactive", "prompt-bfcl"])
+def test_shards_merge_like_one_run_under_every_protocol_and_rules(tmp_path, settings):
+    """The shard filter sits before the protocol and the rules profile: conversations and BFCL's
+    own verdicts merge back to the one-process results too."""
+    args = ["--model", "reference/lexical", "--limit", "8", "--quiet", *settings]
+    whole = tmp_path / "whole"
+    assert run_cli("run", *args, "--out", str(whole)).returncode == 0
+    merged = tmp_path / "merged"
+    proc = run_cli("merge", *map(str, run_shards(tmp_path, args, 2)), "--out", str(merged))
+    assert proc.returncode == 0, proc.stderr
+    assert results_bytes(merged) == results_bytes(whole)
+
+
 def test_shard_fingerprint_names_the_shard_and_resume_keeps_it(tmp_path):
     (one,) = run_shards(tmp_path, [*LEXICAL, "--tasks", "parameter_value"], 1)
     manifest = json.loads((one / "run.json").read_text())
