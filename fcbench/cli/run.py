@@ -93,7 +93,8 @@ def _resolve_run_config(args: argparse.Namespace):
                  "model_args": manifest.data.get("model_args") or {}, "judge": fields.get("judge"),
                  "rules": fields.get("rules"), "protocol": fields.get("protocol"),
                  "budget": fields.get("budget") or {}, "shard": fields.get("shard"),
-                 "batch": manifest.data.get("batch") is True}
+                 "batch": manifest.data.get("batch") is True,
+                 "bertscore_model": manifest.data.get("bertscore_model")}
     model = args.model or saved.get("model")
     if not isinstance(model, (str, type(None))):
         raise UsageError(f"{args.resume}/run.json: field model: expected a string")
@@ -119,6 +120,7 @@ def _resolve_run_config(args: argparse.Namespace):
         shard=args.shard or shard_from_fields(saved, where=f"{args.resume}/run.json: field fingerprint_fields."),
         batch=bool(args.batch or saved.get("batch")),
     )
+    config.bertscore_model = _bertscore_model(args, saved.get("bertscore_model"))
     budget = saved.get("budget") or {}
     if not isinstance(budget, dict):
         raise UsageError(f"{args.resume}/run.json: field fingerprint_fields.budget: expected an object")
@@ -147,6 +149,18 @@ def _resolve_run_config(args: argparse.Namespace):
     return config
 
 
+def _bertscore_model(args: argparse.Namespace, recorded: Any) -> str | None:
+    """The BERTScore model folder: as given, else as the resumed run recorded it. A resumed run
+    keeps its model: scores of two models would be averaged into one `bertscore_f1`."""
+    given = str(args.bertscore_model.expanduser().resolve()) if args.bertscore_model is not None else None
+    if recorded is not None and not isinstance(recorded, str):
+        raise UsageError(f"{args.resume}/run.json: field bertscore_model: expected a string")
+    if given is not None and recorded is not None and given != recorded:
+        raise UsageError(f"{args.resume} scored BERTScore with {recorded}; a resumed run keeps its model "
+                         f"(leave out --bertscore-model, or start a new run)")
+    return given or recorded
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -163,13 +177,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         raise UsageError(f"{args.out}: exists and is not an empty folder (use --resume to continue a run)")
     on_ray = ray_flags.uses_ray(args)
-    if args.bertscore_model is not None:  # read where response_generation scores (fcbench.scoring.bertscore)
+    config = _resolve_run_config(args)
+    if config.bertscore_model is not None:  # read where response_generation scores (fcbench.scoring.bertscore)
         import os
 
         from fcbench.scoring.bertscore import MODEL_ENV
 
-        os.environ[MODEL_ENV] = str(args.bertscore_model.resolve())
-    config = _resolve_run_config(args)
+        os.environ[MODEL_ENV] = config.bertscore_model
     run_dir = args.resume or args.out or default_run_dir(config.model)
     if on_ray:
         ray_flags.run_on_ray(args, config, run_dir)

@@ -116,7 +116,8 @@ def resume_settings(config: RunConfig, plans: list[TaskPlan]) -> dict[str, Any]:
             "tasks": ",".join(p.task.name for p in plans), "sampling": config.sampling.to_dict(),
             "concurrency": config.concurrency, "suite": str(config.suite) if config.suite else None,
             "model_args": redact(config.model_args), "judge": config.judge, "rules": config.rules,
-            "protocol": config.protocol, "budget": config.budget.to_dict()}
+            "protocol": config.protocol, "budget": config.budget.to_dict(),
+            "bertscore_model": config.bertscore_model}
 
 
 def shard_folder(run_dir: Path, shard: Shard) -> Path:
@@ -155,6 +156,10 @@ def run_shard(config: RunConfig, shard: Shard, folder: str, cwd: str, fault: str
     if Path(cwd).is_dir():
         os.chdir(cwd)
     register_environment()
+    if config.bertscore_model:  # response_generation reads its BERTScore model from the environment
+        from fcbench.scoring.bertscore import MODEL_ENV
+
+        os.environ[MODEL_ENV] = config.bertscore_model
     config = replace(config, shard=shard)
     path = Path(folder)
     model = resolve_model(config.model, config.sampling, **config.model_args)

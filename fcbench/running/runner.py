@@ -75,6 +75,7 @@ class RunConfig:
     protocol: str = DEFAULT_PROTOCOL  # plan | interactive (fcbench.running.conversation)
     budget: Budget = field(default_factory=Budget)  # the interactive protocol's turn and call budget
     shard: Shard | None = None  # run only this shard's samples (fcbench.running.shards)
+    bertscore_model: str | None = None  # local model folder for bertscore_f1 (recorded; not in the fingerprint)
     batch: bool = False  # through the provider's batch API (fcbench.running.provider_batch); not in the fingerprint
 
 
@@ -205,6 +206,7 @@ class Runner:
             "protocol": self.config.protocol,
             **({"budget": self.config.budget.to_dict()} if self.config.protocol != DEFAULT_PROTOCOL else {}),
             **({"shard": str(self.config.shard)} if self.config.shard is not None else {}),
+            **({"bertscore_model": self.config.bertscore_model} if self.config.bertscore_model else {}),
             **({"batch": True} if self.config.batch else {}),
             "split": self.config.split,
             "limit": self.config.limit,

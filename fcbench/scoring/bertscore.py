@@ -13,8 +13,9 @@ package, not a folder, a load error) one line on stderr says why, once, and the 
 without it. Either way the run's results say how to get it (`Metric.needs`).
 
 The model is read from the environment where response_generation scores (the option sets the
-variable for the process), so it is not part of the run's fingerprint: give it again with
-``--resume``.
+variable for the process). It is not part of the run's fingerprint, but ``run.json`` records
+the folder (``bertscore_model``) and ``--resume`` keeps it: a resumed run that named another
+model is refused, since two models' scores would be averaged into one ``bertscore_f1``.
 """
 
 from __future__ import annotations

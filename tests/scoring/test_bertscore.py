@@ -4,6 +4,7 @@ says so at most once and the run goes on; the wiring is checked with a stub scor
 from __future__ import annotations
 
 import builtins
+import json
 
 import pytest
 from fcbench_tasks.response_generation import TASK
@@ -78,3 +79,27 @@ def test_a_configured_scorer_is_loaded_once_and_its_value_reported(monkeypatch, 
     assert [s.metrics["bertscore_f1"] for s in scores] == [0.25, 0.0]
     assert loads == [(tmp_path, 9)], "one load per model and layer, with the layer asked for"
     assert task.aggregate(scores)["bertscore_f1"] == pytest.approx(0.125)
+
+
+def test_the_model_is_recorded_and_a_resumed_run_keeps_it(tmp_path, tiny_suite):
+    """Why: a resume that scored with another model (or none) would average two models' scores
+    into one bertscore_f1; the run remembers its model, and refuses another one."""
+    from conftest import run_cli
+
+    model = tmp_path / "bert-model"
+    model.mkdir()
+    run_dir = tmp_path / "run"
+    proc = run_cli("run", "--model", "reference/oracle", "--suite", str(tiny_suite), "--quiet",
+                   "--bertscore-model", str(model), "--out", str(run_dir))
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["bertscore_model"] == str(model.resolve())
+    assert "bertscore_model" not in manifest["fingerprint_fields"]
+
+    other = tmp_path / "other-model"
+    other.mkdir()
+    refused = run_cli("run", "--resume", str(run_dir), "--bertscore-model", str(other), "--quiet")
+    assert refused.returncode == 2 and "a resumed run keeps its model" in refused.stderr
+    kept = run_cli("run", "--resume", str(run_dir), "--quiet")
+    assert kept.returncode == 0, kept.stderr
+    assert json.loads((run_dir / "run.json").read_text())["bertscore_model"] == str(model.resolve())
