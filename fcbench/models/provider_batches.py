@@ -73,8 +73,8 @@ def check_batch_provider(model_name: str, protocol: str) -> None:
     """`UsageError` unless ``--batch`` can run this model under this protocol."""
     provider = model_name.partition("/")[0]
     if provider not in BATCH_PROVIDERS:
-        raise UsageError(f"--batch needs a provider with a batch API ({', '.join(sorted(BATCH_PROVIDERS))}/), "
-                         f"not {provider}/")
+        known = ", ".join(f"{name}/" for name in sorted(BATCH_PROVIDERS))
+        raise UsageError(f"--batch needs a provider with a batch API ({known}), not {provider}/")
     if protocol == "interactive":
         raise UsageError("--batch cannot run --protocol interactive (each turn waits for the last answer)")
 

@@ -442,6 +442,31 @@ CASES: list[Case] = [
                                                        "--limit", "-5"], "positive integer"),
     Case("import without a source", lambda c: ["data", "import"], "required"),
     Case("unknown subcommand", lambda c: ["frobnicate"], "invalid choice"),
+    # ------------------------------------------- shards, merge, batch, executors, paper view
+    Case("shard index past the count", lambda c: [*RUN, "--shard", "4/4"], "0 <= i < N"),
+    Case("shard that is not i/N", lambda c: [*RUN, "--shard", "half"], "expected i/N"),
+    Case("merge of a folder that is no run", lambda c: ["merge", str(c.root / "no-such-shard"), "--out",
+                                                        str(c.root / "m1")], "not a run folder"),
+    Case("merge of a whole run, not a shard", lambda c: ["merge", str(c.run), "--out", str(c.root / "m2")],
+         "not a shard", watch=lambda c: [c.run]),
+    Case("merge without --out", lambda c: ["merge", str(c.run)], "required", watch=lambda c: [c.run]),
+    Case("batch on a provider without a batch API", lambda c: [*RUN, "--batch", "--out", str(c.root / "b1")],
+         "needs a provider with a batch API (anthropic/, openai/)"),
+    Case("batch option without --batch", lambda c: [*RUN, "-M", "batch_size=10", "--out", str(c.root / "b2")],
+         "apply to --batch runs only"),
+    Case("Ray flags without --executor ray", lambda c: [*RUN, "--shards", "3", "--out", str(c.root / "r1")],
+         "apply to --executor ray only"),
+    Case("paper view with an unknown metric", lambda c: ["report", str(c.run), "--metrics", "bogus_f1"],
+         "unknown metric(s) for --metrics: bogus_f1", watch=lambda c: [c.run]),
+    Case("export-requests for a model without a batch format", lambda c: [
+        "data", "export-requests", "--format", "openai-batch", "--model", "reference/oracle",
+        "--out", str(c.root / "e.jsonl")], "give --model openai/NAME"),
+    Case("import of a missing API-Bank folder", lambda c: ["data", "import", "apibank", "--from",
+                                                           str(c.root / "no-api-bank"), "--out", str(c.root / "i4")],
+         "no-api-bank"),
+    Case("import of a ToolBench file that is not JSON", lambda c: [
+        "data", "import", "toolbench", "--from", str(c.file("G1_instruction.json", "{oops")),
+        "--out", str(c.root / "i5")], "not"),
 ]
 
 
