@@ -82,11 +82,12 @@ def rules_note(results: RunResults) -> str | None:
             + "; the rest were scored with fcbench's rules")
 
 
-def protocol_part(results: RunResults) -> str:
-    """`` · protocol interactive`` in a title (nothing for the default plan protocol), and
-    `` · shard i/N`` for one shard of a run (a part, not the run's result)."""
+def title_qualifiers(results: RunResults) -> str:
+    """What a run's title adds after its rules: `` · protocol interactive`` (nothing for the default
+    plan protocol), and `` · shard i/N ...`` for one shard of a run (a part, not the run's result)."""
+    protocol = "" if results.protocol == "plan" else f" · protocol {results.protocol}"
     shard = f" · shard {results.shard} (part of a run: fcbench merge joins the shards)" if results.shard else ""
-    return ("" if results.protocol == "plan" else f" · protocol {results.protocol}") + shard
+    return protocol + shard
 
 
 def protocol_note(results: RunResults) -> str | None:
@@ -140,7 +141,7 @@ MEAN_LABEL = "unweighted mean of sub-task scores"
 
 def render_markdown(results: RunResults, show_mean: bool = False) -> str:
     rs = rows(results)
-    lines = [f"**{results.model}** · mode {results.mode} · rules {results.rules}{protocol_part(results)} · "
+    lines = [f"**{results.model}** · mode {results.mode} · rules {results.rules}{title_qualifiers(results)} · "
              f"suite {suite_label(results)} · split {results.split}", "",
              "| " + " | ".join(HEADERS) + " |", "|" + "---|" * len(HEADERS)]
     lines += ["| " + " | ".join(_cells(r)) + " |" for r in rs]
@@ -174,7 +175,7 @@ def render_table(run: Run, show_mean: bool = False):
 
     results = run.results
     assert results is not None, "read_run gives a finished run"
-    title = (f"{results.model} · {results.mode} mode · rules {results.rules}{protocol_part(results)} · "
+    title = (f"{results.model} · {results.mode} mode · rules {results.rules}{title_qualifiers(results)} · "
              f"suite {suite_label(results)} · {results.split} split")
     table = Table(title=title, title_justify="left")
     for header in HEADERS:

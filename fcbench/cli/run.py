@@ -69,7 +69,7 @@ def register(sub: Any) -> None:
     run.set_defaults(func=cmd_run)
 
 
-def _resolve_run_config(args: argparse.Namespace):
+def _resolve_run_config(args: argparse.Namespace, on_ray: bool):
     from fcbench.credentials import redacted_options
     from fcbench.data.suites import resolve_suite
     from fcbench.models.base import GenerateConfig
@@ -81,7 +81,7 @@ def _resolve_run_config(args: argparse.Namespace):
     from fcbench.running.store import RunStore
 
     saved: dict[str, Any] = {}
-    if args.resume is not None and ray_flags.uses_ray(args):  # a Ray run not merged yet has no run.json
+    if args.resume is not None and on_ray:  # a Ray run not merged yet has no run.json
         saved = ray_flags.saved_settings(args.resume)
     elif args.resume is not None:
         manifest = RunStore(args.resume).load_manifest()
@@ -177,7 +177,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
         raise UsageError(f"{args.out}: exists and is not an empty folder (use --resume to continue a run)")
     on_ray = ray_flags.uses_ray(args)
-    config = _resolve_run_config(args)
+    config = _resolve_run_config(args, on_ray)
     if config.bertscore_model is not None:  # read where response_generation scores (fcbench.scoring.bertscore)
         import os
 

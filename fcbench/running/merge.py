@@ -21,7 +21,6 @@ built by the same code as a one-process run's, from the same results, hence equa
 from __future__ import annotations
 
 import os
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -120,8 +119,7 @@ def _gather(shards: list[tuple[Path, RunManifest, Shard]],
     return latest
 
 
-def _manifest(shards: list[tuple[Path, RunManifest, Shard]], plans: list[TaskPlan],
-              results: RunResults | None = None) -> dict[str, Any]:
+def _manifest(shards: list[tuple[Path, RunManifest, Shard]], plans: list[TaskPlan]) -> dict[str, Any]:
     ordered = sorted(shards, key=lambda item: item[2].index)
     data = dict(ordered[0][1].data)
     data.pop("shard", None)
@@ -187,8 +185,7 @@ def merge(shard_dirs: list[Path], out: Path) -> RunResults:
     totals["cost_usd_estimate"] = estimate_cost(config.model, totals["prompt_tokens"], totals["completion_tokens"],
                                                 config.model_args, batch=bool(first.data.get("batch")))
     manifest["totals"] = totals
-    kinds = Counter(r.status for r in latest.values())
-    manifest["merged"] = {"shards": len(shards), "samples": len(latest), "infra_errors": kinds["infra_error"]}
+    manifest["merged"] = {"shards": len(shards), "samples": len(latest), "infra_errors": results.totals.infra_errors}
 
     _write(out, [latest[s.id] for p in plans for s in p.samples], results, manifest)
     return results

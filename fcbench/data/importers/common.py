@@ -135,6 +135,18 @@ def read_json_or_jsonl(path: Path) -> list[Any]:
     return items
 
 
+def looks_like_items(path: Path, *fields: str) -> bool:
+    """Is the file a non-empty list of objects with all of `fields` (its first five items checked)?
+
+    How an importer picks its data files out of a folder that holds other JSON too (specs, readmes).
+    """
+    try:
+        items = read_json_or_jsonl(path)
+    except UsageError:
+        return False
+    return bool(items) and all(isinstance(i, dict) and all(f in i for f in fields) for i in items[:5])
+
+
 # --------------------------------------------------------------- builder
 class SuiteBuilder:
     """Collects samples per task and source category, then writes and checks the suite."""

@@ -46,6 +46,7 @@ from fcbench.data.importers.common import (
     Skip,
     SuiteBuilder,
     accepted,
+    looks_like_items,
     read_json_or_jsonl,
     user_message,
     with_defaults,
@@ -83,19 +84,12 @@ def data_files(source: Path) -> list[Path]:
     if source.is_file():
         return [source]
     files = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix in (".json", ".jsonl")
-                   and not p.name.endswith("-spec.json") and _looks_like_data(p))
+                   and not p.name.endswith("-spec.json") and looks_like_items(p, "input", "output"))
     if not files:
         raise UsageError(f"{source}: no NESTFUL data files here (JSON or JSON Lines items with "
                          "'input' and 'output')")
     return files
 
-
-def _looks_like_data(path: Path) -> bool:
-    try:
-        items = read_json_or_jsonl(path)
-    except UsageError:
-        return False
-    return bool(items) and all(isinstance(i, dict) and "input" in i and "output" in i for i in items[:5])
 
 
 def category_of(path: Path) -> str:

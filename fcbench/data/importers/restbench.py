@@ -31,7 +31,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from fcbench.data.importers.common import Skip, SuiteBuilder, read_json_or_jsonl
+from fcbench.data.importers.common import Skip, SuiteBuilder, looks_like_items, read_json_or_jsonl
 from fcbench.errors import UsageError
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -168,18 +168,11 @@ def data_files(source: Path) -> list[Path]:
         raise UsageError(f"{source}: no such file or folder")
     if source.is_file():
         return [source]
-    files = sorted(p for p in source.rglob("*.json") if p.is_file() and _looks_like_data(p))
+    files = sorted(p for p in source.rglob("*.json") if p.is_file() and looks_like_items(p, "query", "solution"))
     if not files:
         raise UsageError(f"{source}: no RestBench files here (JSON lists of {{'query', 'solution'}})")
     return files
 
-
-def _looks_like_data(path: Path) -> bool:
-    try:
-        items = read_json_or_jsonl(path)
-    except UsageError:
-        return False
-    return bool(items) and all(isinstance(i, dict) and "query" in i and "solution" in i for i in items[:5])
 
 
 def match_specs(files: list[Path], specs: list[Path]) -> dict[Path, Spec]:
