@@ -13,9 +13,10 @@ Importing a task module must be cheap: no model, no network, no data loading.
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+import sys
 from collections.abc import Collection
-from importlib.metadata import entry_points
 from pathlib import Path
 
 from fcbench.errors import UsageError
@@ -52,8 +53,51 @@ def _builtin_tasks(only: Collection[str] | None = None) -> dict[str, Task]:
     return found
 
 
+def _may_declare(group: str) -> bool:
+    """Can an installed distribution declare entry points of `group`? False only when sure.
+
+    ``importlib.metadata.entry_points`` reads and parses every distribution's entry points
+    (several ms, and its import more); this only looks for the group's name in the
+    ``entry_points.txt`` files where the standard path finder would find them. Anything it
+    does not know how to look at (a zip on the path, a finder of distributions other than
+    the standard one) answers True, and the caller asks importlib.metadata.
+    """
+    from importlib.machinery import PathFinder
+
+    if any(getattr(finder, "find_distributions", None) is not None and finder is not PathFinder
+           for finder in sys.meta_path):
+        return True
+    needle = group.encode()
+    try:
+        for entry in sys.path:
+            if not isinstance(entry, str):
+                return True
+            root = entry or "."
+            if not os.path.isdir(root):
+                if os.path.exists(root):
+                    return True  # a zip (or an egg file): importlib.metadata looks inside
+                continue
+            with os.scandir(root) as children:
+                for child in children:
+                    name = child.name.lower()
+                    if name.endswith((".dist-info", ".egg-info")) or name == "egg-info":
+                        try:
+                            with open(os.path.join(child.path, "entry_points.txt"), "rb") as fh:
+                                if needle in fh.read():
+                                    return True
+                        except (FileNotFoundError, NotADirectoryError):
+                            pass
+    except OSError:
+        return True
+    return False
+
+
 def _entry_point_tasks() -> dict[str, Task]:
     found: dict[str, Task] = {}
+    if not _may_declare(ENTRY_POINT_GROUP):
+        return found
+    from importlib.metadata import entry_points
+
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             cls = ep.load()

@@ -8,8 +8,6 @@ task plugins (a report renders where a plugin is missing or broken).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,6 +152,9 @@ def render_markdown(results: RunResults, show_mean: bool = False) -> str:
 
 
 def render_csv(results: RunResults) -> str:
+    import csv
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["model", "mode", "rules", "task", "n", "main_metric", "score", "ci_low", "ci_high",

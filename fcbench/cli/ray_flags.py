@@ -42,9 +42,13 @@ def add_arguments(run: argparse.ArgumentParser) -> None:
 
 def uses_ray(args: argparse.Namespace) -> bool:
     """Does this `fcbench run` go to the Ray executor? Checks the flags that decide it (one line each)."""
+    given = [f"--{name.replace('_', '-')}" for name in RAY_ONLY if getattr(args, name) is not None]
+    if args.resume is None and args.executor != "ray":  # a new local run: the executor module is not needed
+        if given:
+            raise UsageError(f"{', '.join(given)} apply to --executor ray only")
+        return False
     from fcbench.running.ray_executor import EXECUTOR_FILE, import_ray, pending_ray_run
 
-    given = [f"--{name.replace('_', '-')}" for name in RAY_ONLY if getattr(args, name) is not None]
     ray_run = args.resume is not None and pending_ray_run(args.resume)
     if args.executor == "local" and ray_run:
         raise UsageError(f"{args.resume} is a Ray run not merged yet: resume it with the Ray executor "

@@ -18,6 +18,7 @@ from fcbench.errors import UsageError
 from fcbench.records import Sample
 
 SCHEMA_RESOURCE = "sample.schema.json"
+_MISSING = object()
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +59,105 @@ def _cache_marker(data: bytes, schemas: list[Any]) -> Path | None:
     return Path(root) / "validated" / h.hexdigest()
 
 
+_DECODER = json.JSONDecoder()  # the settings of json.loads
+_SCAN = _DECODER.scan_once  # one JSON value at an index -> (value, end)
+_SCANSTRING = json.decoder.scanstring
+_SPACE = json.decoder.WHITESPACE.match
+_BLANK = " \t\n\r"  # what _SPACE skips
+_PREFIX = 48  # characters of a tool's text that pick its cache bucket
+_TOOL_CACHE_CHARS = 1 << 22  # tool texts kept per file, at most (about 4 M characters)
+_BUCKET = 16  # tool texts kept per prefix, at most (a lookup tries each)
+
+
+class _Tools:
+    """The tools already read in one file, by their exact JSON text.
+
+    A suite repeats a few tool definitions over thousands of samples: each text is decoded
+    once and its value reused (read-only, like every sample's tools). A text equal to a
+    cached one from the same index on is, character for character, that value: a JSON
+    object ends at its matching brace.
+    """
+
+    def __init__(self) -> None:
+        self.by_prefix: dict[str, list[tuple[str, Any]]] = {}
+        self.chars = 0
+
+    def value_at(self, line: str, i: int) -> tuple[Any, int]:
+        prefix = line[i:i + _PREFIX]
+        for text, value in self.by_prefix.get(prefix, ()):
+            if line.startswith(text, i):
+                return value, i + len(text)
+        value, end = _SCAN(line, i)
+        if isinstance(value, dict) and self.chars < _TOOL_CACHE_CHARS:
+            bucket = self.by_prefix.setdefault(prefix, [])
+            if len(bucket) < _BUCKET:
+                bucket.append((line[i:end], value))
+                self.chars += end - i
+        return value, end
+
+
+def _tools_array(line: str, i: int, tools: _Tools) -> tuple[list[Any], int]:
+    """The JSON array at `line[i]` (``[``), its objects through the tool cache."""
+    i += 1
+    if line[i] in _BLANK:
+        i = _SPACE(line, i).end()
+    items: list[Any] = []
+    if line[i] == "]":
+        return items, i + 1
+    while True:
+        value, i = tools.value_at(line, i)
+        items.append(value)
+        if line[i] in _BLANK:
+            i = _SPACE(line, i).end()
+        if line[i] == "]":
+            return items, i + 1
+        if line[i] != ",":
+            raise ValueError("not an array")
+        i += 1
+        if line[i] in _BLANK:
+            i = _SPACE(line, i).end()
+
+
+def _read_line(line: str, tools: _Tools) -> Any:
+    """``json.loads(line)`` for a sample line, its ``tools`` read through `tools`.
+
+    Anything outside the usual shape (a top-level object) raises, and the caller asks
+    json.loads, whose value or error is then the answer.
+    """
+    i = _SPACE(line, 0).end()
+    if line[i] != "{":
+        raise ValueError("not an object")
+    obj: dict[str, Any] = {}
+    i += 1
+    while True:
+        if line[i] in _BLANK:
+            i = _SPACE(line, i).end()
+        if line[i] != '"':
+            raise ValueError("no key")
+        key, i = _SCANSTRING(line, i + 1, True)
+        if line[i] in _BLANK:
+            i = _SPACE(line, i).end()
+        if line[i] != ":":
+            raise ValueError("no colon")
+        i += 1
+        if line[i] in _BLANK:
+            i = _SPACE(line, i).end()
+        if key == "tools" and line[i] == "[":
+            obj[key], i = _tools_array(line, i, tools)
+        else:
+            obj[key], i = _SCAN(line, i)
+        if line[i] in _BLANK:
+            i = _SPACE(line, i).end()
+        if line[i] == "}":
+            break
+        if line[i] != ",":
+            raise ValueError("not an object")
+        i += 1
+    if _SPACE(line, i + 1).end() != len(line):
+        raise ValueError("extra data")
+    return obj
+
+
 def load_samples(path: Path, *, task: str | None = None,
                  gold_schema: dict[str, Any] | None = None) -> list[Sample]:
     """Read and validate a JSONL sample file. Raises `UsageError` on the first bad line."""
@@ -73,6 +173,7 @@ def load_samples(path: Path, *, task: str | None = None,
         gold = _validator(json.dumps(gold_schema, sort_keys=True)) if gold_schema is not None else None
     samples: list[Sample] = []
     seen: set[str] = set()
+    tools = _Tools()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -80,9 +181,14 @@ def load_samples(path: Path, *, task: str | None = None,
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
+        try:
+            obj = _read_line(line, tools)
+        except Exception:  # anything unusual, bad JSON included: json.loads decides
+            obj = _MISSING
         where = f"{path}:{lineno}"
         try:
-            obj = json.loads(line)
+            if obj is _MISSING:
+                obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise UsageError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
         except (ValueError, RecursionError) as exc:

@@ -49,6 +49,9 @@ from fcbench.records import ModelOutput, Request
 #: every option of this backend's client (``vllm-server/`` hands these on)
 CLIENT_OPTIONS = (*HTTP_OPTIONS, "max_connections", "tool_names")
 
+#: ``json.dumps(payload, ensure_ascii=False)`` without building an encoder per request
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def _endpoint_list(base_url: Any, base_urls: Any) -> list[str]:
     urls = base_urls if base_urls else base_url
@@ -88,9 +91,11 @@ class OpenAICompatibleModel(ApiChatModel):
 
     async def _generate(self, request: Request) -> ModelOutput:
         origins = self._origins or self._open_origins()
-        payload = chat_payload(request, self.model_id, self.config, max_tokens_field=self.http.max_tokens_field,
-                               tool_names=self.tool_names, extra_body=self.http.extra_body, omit=self.http.omit)
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        # The payload's dicts are dropped before the wait: the garbage collector would scan
+        # those of every request in flight, again and again.
+        body = _encode_json(chat_payload(request, self.model_id, self.config, tool_names=self.tool_names,
+                                         max_tokens_field=self.http.max_tokens_field,
+                                         extra_body=self.http.extra_body, omit=self.http.omit)).encode("utf-8")
         index = self.pool.acquire()
         start = time.perf_counter()
         try:

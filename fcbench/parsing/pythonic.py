@@ -1,9 +1,12 @@
 """Pythonic calls: ``[get_weather(city="Paris"), get_time(tz="CET")]`` or a bare ``f(a=1)``.
 
 Read with `ast.parse` and `ast.literal_eval` on each argument node: nothing
-is ever evaluated. Dotted names (``math.sqrt``, Llama's ``brave_search.call``)
-are accepted as function names. Positional arguments, ``**kwargs`` and
-values that are not literals make the output malformed. Three courtesies,
+is ever evaluated. The plain answers most are (quoted strings, numbers, lists and
+dicts) are first tried by `fcbench.parsing.pythonic_fast`, which reads them with the
+same result and without a syntax tree, and leaves everything else to `ast`.
+Dotted names (``math.sqrt``, Llama's ``brave_search.call``) are accepted as
+function names. Positional arguments, ``**kwargs`` and values that are not
+literals make the output malformed. Three courtesies,
 each a row of ``docs/bfcl-differences.md``:
 
 * JSON spellings of constants (``true``, ``false``, ``null``) read as those
@@ -24,6 +27,7 @@ import re
 import tokenize
 from typing import Any
 
+from fcbench.parsing.pythonic_fast import fast_calls
 from fcbench.parsing.shapes import CallShapeError
 from fcbench.records import ToolCall
 
@@ -136,6 +140,12 @@ def parse_pythonic(source: str) -> list[ToolCall] | None:
     source = source.strip()
     if not (OPENING.match(source) or _PAREN_OPENING.match(source)):
         return None
+    calls = fast_calls(source)  # the plain answers most are, without a syntax tree
+    return calls if calls is not None else parse_with_ast(source)
+
+
+def parse_with_ast(source: str) -> list[ToolCall] | None:
+    """`parse_pythonic` of a stripped text that opens like a call, read with `ast` (the full rules)."""
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):

@@ -20,8 +20,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import platform
-import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -34,7 +32,6 @@ from fcbench.data.suites import read_suite_manifest
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
-from fcbench.models.provider_batches import batch_api_for
 from fcbench.records import Mode, ModelOutput, Request, Sample, SampleResult
 from fcbench.retry import RetryPolicy
 from fcbench.runlog import RunResults
@@ -46,11 +43,9 @@ from fcbench.running.conversation import (
     run_interactive,
 )
 from fcbench.running.pipeline import ask, finish_sample
-from fcbench.running.provider_batch import BatchLedger, ProviderBatchRun, check_batch_options
 from fcbench.running.results import build_results, runtime_totals
 from fcbench.running.shards import Shard
 from fcbench.running.store import RunStore
-from fcbench.running.trajectory import with_interactive_metrics
 from fcbench.scoring.profiles import DEFAULT as DEFAULT_RULES
 from fcbench.scoring.profiles import profile as rules_profile
 from fcbench.task import Task
@@ -87,12 +82,34 @@ class TaskPlan:
     checksum: str
 
 
+#: every ``--batch`` option (`fcbench.models.provider_batches.BATCH_OPTIONS`) is named so
+#: (a test holds it to that): a run with none of them and without --batch has nothing to check
+BATCH_OPTION_PREFIX = "batch_"
+
+
+def check_batch_run(config: RunConfig) -> None:
+    """`fcbench.running.provider_batch.check_batch_options`, imported only for a run it can refuse:
+    a ``--batch`` run, or one given an option named like a batch option."""
+    if config.batch or any(str(key).startswith(BATCH_OPTION_PREFIX) for key in config.model_args):
+        from fcbench.running.provider_batch import check_batch_options as check
+
+        check(config.model, config.protocol, config.batch, config.model_args)
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def _python_version() -> str:
+    import platform  # here, not at the top: its import costs a run's start-up some milliseconds
+
+    return platform.python_version()
+
+
 def git_commit() -> str | None:
     """The commit of the fcbench checkout, when running from one."""
+    import subprocess
+
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent,
                              capture_output=True, text=True, timeout=5)
@@ -116,6 +133,8 @@ def plan_tasks(config: RunConfig) -> list[TaskPlan]:
         if config.shard is not None:  # after the limit: the shards of a limited run partition it
             samples = [s for s in samples if config.shard.holds(task.name, s.id)]
         if config.protocol == "interactive" and task.interactive:
+            from fcbench.running.trajectory import with_interactive_metrics
+
             check_executable(task, samples)
             task = with_interactive_metrics(task)
         plans.append(TaskPlan(task, samples, path, file_checksum(path)))
@@ -186,7 +205,7 @@ class Runner:
         self.resume = resume
         self.plans = plan_tasks(config)
         price_for(config.model, config.model_args)  # a bad price option fails now, not after the run
-        check_batch_options(config.model, config.protocol, config.batch, config.model_args)
+        check_batch_run(config)
         self.fields = fingerprint_fields(config, self.plans)
         self.fingerprint = fingerprint(self.fields)
 
@@ -194,7 +213,7 @@ class Runner:
         return {
             "fcbench_version": __version__,
             "git_commit": git_commit(),
-            "python": platform.python_version(),
+            "python": _python_version(),
             "created": utc_now(),
             "finished": None,
             "status": "running",
@@ -392,6 +411,9 @@ class Runner:
                                     record: Callable[[TaskPlan, SampleResult], None]) -> None:
         """``--batch``: the requests go through the provider's batch API; each answer then takes the
         same way to its record as any other (`finish_sample`)."""
+        from fcbench.models.provider_batches import batch_api_for
+        from fcbench.running.provider_batch import BatchLedger, ProviderBatchRun
+
         async def finish(plan: TaskPlan, sample: Sample, request: Request, answer: ModelOutput | InfraError,
                          latency_s: float) -> None:
             record(plan, await self._finish(plan, sample, request, answer, 1, latency_s))

@@ -78,23 +78,47 @@ def _number(value: Any) -> bool:
 
 def compile_schema(schema: Any) -> Check:
     """A check for `schema`; raises `Unsupported` when a keyword needs `jsonschema`."""
-    if schema is True or schema == {}:
+    body = _body(schema)
+    if body is None:
         return lambda value, exempt: True
+    return lambda value, exempt: exempt(value) or body(value, exempt)
+
+
+#: one closure per type name, so that a single-type schema costs one call
+_TYPE_CHECKS: dict[str, Check] = {
+    "string": lambda v, ex: isinstance(v, str),
+    "integer": lambda v, ex: _is_type(v, "integer"),
+    "number": lambda v, ex: _number(v),
+    "boolean": lambda v, ex: isinstance(v, bool),
+    "object": lambda v, ex: isinstance(v, dict),
+    "array": lambda v, ex: isinstance(v, list),
+    "null": lambda v, ex: v is None,
+}
+
+
+def _body(schema: Any) -> Check | None:
+    """The check of `schema` on a value that is not itself exempt (its parts may be), or None
+    when the schema accepts every value. Each value's exemption is asked once, by its parent."""
+    if schema is True or schema == {}:
+        return None
     if schema is False:
-        return lambda value, exempt: exempt(value)
+        return lambda v, ex: False
     if not isinstance(schema, dict):
         raise Unsupported("schema is not an object")
     unknown = [k for k in schema if k not in _KNOWN and k not in _ANNOTATIONS and not k.startswith("x-")]
     if unknown:
         raise Unsupported(", ".join(unknown))
-    checks: list[Callable[[Any, Callable[[Any], bool]], bool]] = []
+    checks: list[Check] = []
 
     kind = schema.get("type")
     if kind is not None:
         names = [kind] if isinstance(kind, str) else list(kind)
         for name in names:
             _is_type(None, name)  # raises for an unknown type name
-        checks.append(lambda v, ex: any(_is_type(v, n) for n in names))
+        if len(names) == 1:
+            checks.append(_TYPE_CHECKS[names[0]])
+        else:
+            checks.append(lambda v, ex: any(_is_type(v, n) for n in names))
     if "enum" in schema:
         options = list(schema["enum"])
         checks.append(lambda v, ex: any(json_equal(v, o) for o in options))
@@ -102,23 +126,22 @@ def compile_schema(schema: Any) -> Check:
         const = schema["const"]
         checks.append(lambda v, ex: json_equal(v, const))
 
-    props = {k: compile_schema(s) for k, s in (schema.get("properties") or {}).items()}
-    required = list(schema.get("required") or ())
+    props = {k: _body(s) for k, s in (schema.get("properties") or {}).items()}
+    required = tuple(schema.get("required") or ())
     extra = schema.get("additionalProperties", True)
-    extra_check = None if extra is True else compile_schema(extra)
+    extra_check = _body(extra)
     min_props, max_props = schema.get("minProperties"), schema.get("maxProperties")
-    if props or required or extra_check is not None or min_props is not None or max_props is not None:
+    if props or required or extra is not True or min_props is not None or max_props is not None:
         def check_object(v: Any, ex: Callable[[Any], bool]) -> bool:
             if not isinstance(v, dict):
                 return True
-            if any(key not in v for key in required):
-                return False
+            for key in required:
+                if key not in v:
+                    return False
             if (min_props is not None and len(v) < min_props) or (max_props is not None and len(v) > max_props):
                 return False
             for key, item in v.items():
-                sub = props.get(key)
-                if sub is None:
-                    sub = extra_check
+                sub = props[key] if key in props else extra_check
                 if sub is not None and not ex(item) and not sub(item, ex):
                     return False
             return True
@@ -127,8 +150,9 @@ def compile_schema(schema: Any) -> Check:
     if "items" in schema:
         if not isinstance(schema["items"], (dict, bool)):
             raise Unsupported("items as a list")
-        item_check = compile_schema(schema["items"])
-        checks.append(lambda v, ex: not isinstance(v, list) or all(ex(i) or item_check(i, ex) for i in v))
+        item_check = _body(schema["items"])
+        if item_check is not None:
+            checks.append(lambda v, ex: not isinstance(v, list) or all(ex(i) or item_check(i, ex) for i in v))
     for key, test in (("minItems", lambda v, n: len(v) >= n), ("maxItems", lambda v, n: len(v) <= n)):
         if key in schema:
             bound = schema[key]
@@ -151,10 +175,20 @@ def compile_schema(schema: Any) -> Check:
                 raise Unsupported(f"{key} that is not a number")
             checks.append(lambda v, ex, b=bound, t=test: not _number(v) or t(v, b))
 
+    if not checks:
+        return None
     if len(checks) == 1:
-        only = checks[0]
-        return lambda v, ex: ex(v) or only(v, ex)
-    return lambda v, ex: ex(v) or all(c(v, ex) for c in checks)
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v, ex: first(v, ex) and second(v, ex)
+
+    def all_checks(v: Any, ex: Callable[[Any], bool]) -> bool:
+        for check in checks:
+            if not check(v, ex):
+                return False
+        return True
+    return all_checks
 
 
 def _jsonschema_check(schema: Any) -> Check:

@@ -259,11 +259,13 @@ def value_failure(value: Any, accepted: list, schema: dict | None = None) -> str
             value, schema = read_language_value(value, schema), None
         if not isinstance(accepted, (list, tuple)):
             accepted = [accepted]
-        if type(value) in _SCALARS:  # the common case: an exact match needs none of the rules below
-            kind = type(value)
-            if any(type(alt) is kind and alt == value for alt in accepted) and (
-                    kind is not str or value != "" or type_fits(value, declared_types(schema))):
-                return None
+        kind = type(value)
+        if kind in _SCALARS:  # the common case: an exact match needs none of the rules below
+            for alt in accepted:
+                if type(alt) is kind and alt == value:
+                    if kind is not str or value != "" or type_fits(value, declared_types(schema)):
+                        return None
+                    break
         verdicts = []
         for alt in accepted:
             if alt == "" and isinstance(value, list) and not value and type_fits(value, declared_types(schema)):

@@ -5,6 +5,9 @@ a kept-alive connection closed while idle, a cut-off body, garbage, silence."""
 from __future__ import annotations
 
 import asyncio
+import shutil
+import ssl
+import subprocess
 
 import pytest
 
@@ -13,9 +16,10 @@ from fcbench.models.http import HttpProtocolError, Origin
 OK_BODY = b'{"ok": true}'
 
 
-async def serve(answers: list, keep_open: bool = True):
-    """A server answering each request with the next scripted answer (bytes, or a callable
-    taking the writer). Returns (server, port, requests seen, connections accepted)."""
+async def serve(answers: list, keep_open: bool = True, tls: ssl.SSLContext | None = None):
+    """A server answering each request with the next scripted answer (bytes; a list of bytes,
+    written as separate TCP segments; or a callable taking the writer, after which the
+    connection is left alone). Returns (server, port, requests seen, connections accepted)."""
     seen: list[bytes] = []
     accepted = [0]
 
@@ -31,15 +35,18 @@ async def serve(answers: list, keep_open: bool = True):
                 if callable(answer):
                     await answer(writer)
                     return
-                writer.write(answer)
-                await writer.drain()
+                for piece in answer if isinstance(answer, list) else [answer]:
+                    writer.write(piece)
+                    await writer.drain()
+                    if isinstance(answer, list):
+                        await asyncio.sleep(0.002)  # each piece its own TCP segment
                 if not keep_open:
                     break
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         writer.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    server = await asyncio.start_server(handle, "127.0.0.1", 0, ssl=tls)
     return server, server.sockets[0].getsockname()[1], seen, accepted
 
 
@@ -136,3 +143,216 @@ def test_refused_connection_is_an_os_error():
         await origin.post("/x", b"{}", {})
     with pytest.raises(OSError):
         run(go())
+
+
+# ------------------------------------------------------------------ how the bytes arrive
+def one_byte_pieces(answer: bytes) -> list[bytes]:
+    return [answer[i:i + 1] for i in range(len(answer))]
+
+
+def post_each(answers: list, posts: int | None = None, **origin_options):
+    """POST `posts` times (default: once per scripted answer) on one Origin, one after the
+    other; (bodies, requests seen, connections accepted)."""
+    async def go():
+        server, port, seen, accepted = await serve(answers)
+        origin = Origin(f"http://127.0.0.1:{port}", **origin_options)
+        try:
+            bodies = [(await origin.post("/x", b"{}", {})).body for _ in range(posts or len(answers))]
+        finally:
+            await origin.close()
+            server.close()
+        return bodies, seen, accepted[0]
+    return run(go())
+
+
+def test_an_answer_in_one_byte_segments_is_read_whole_and_the_connection_kept():
+    answer = http("200 OK", [f"Content-Length: {len(OK_BODY)}", "X-Long: " + "v" * 300], OK_BODY)
+    bodies, _, accepted = post_each([one_byte_pieces(answer), answer])
+    assert bodies == [OK_BODY, OK_BODY] and accepted == 1
+
+
+def test_chunked_answers_split_anywhere_and_in_one_segment():
+    chunked = http("200 OK", ["Transfer-Encoding: chunked"],
+                   b"1a\r\n" + b"a" * 26 + b"\r\n5\r\n{\"ok\"\r\n0\r\nX-Trailer: t\r\n\r\n")
+    split_in_size = chunked.index(b"1a\r\n") + 1  # between the digits of a chunk size
+    split_in_crlf = chunked.index(b"\r\n0\r\n") + 1  # between the CR and LF after a chunk
+    answers = [chunked, [chunked[:split_in_size], chunked[split_in_size:]],
+               [chunked[:split_in_crlf], chunked[split_in_crlf:]], one_byte_pieces(chunked)]
+    bodies, _, accepted = post_each(answers)
+    assert bodies == [b"a" * 26 + b'{"ok"'] * 4 and accepted == 1
+
+
+def test_head_split_at_its_blank_line_and_bare_lf_line_ends():
+    answer = http("200 OK", [f"Content-Length: {len(OK_BODY)}"], OK_BODY)
+    blank = answer.index(b"\r\n\r\n")
+    lf_only = b"HTTP/1.1 200 OK\nContent-Length: %d\n\n" % len(OK_BODY) + OK_BODY
+    no_content = b"HTTP/1.1 204 No Content\r\n\r\n"
+    bodies, _, accepted = post_each([[answer[:blank + 1], answer[blank + 1:blank + 3], answer[blank + 3:]],
+                                     [lf_only[:20], lf_only[20:]], no_content, answer])
+    assert bodies == [OK_BODY, OK_BODY, b"", OK_BODY] and accepted == 1
+
+
+def test_bytes_beyond_the_answer_keep_the_connection_from_reuse():
+    answer = http("200 OK", [f"Content-Length: {len(OK_BODY)}"], OK_BODY)
+    bodies, seen, accepted = post_each([answer + b"HTTP/1.1 200 OK\r\n", answer])
+    assert bodies == [OK_BODY, OK_BODY] and len(seen) == 2 and accepted == 2
+
+
+# ------------------------------------------------------------------ stale connections
+def test_a_kept_alive_connection_closed_when_the_request_arrives_is_replaced():
+    """The server closes the kept-alive connection as the second request reaches it (as one
+    whose idle timeout just ran out does): the request is sent once more on a new one."""
+    answer = http("200 OK", [f"Content-Length: {len(OK_BODY)}"], OK_BODY)
+
+    async def close_without_answer(writer):
+        writer.close()
+
+    bodies, seen, accepted = post_each([answer, close_without_answer, answer], posts=2)
+    assert bodies == [OK_BODY, OK_BODY] and accepted == 2 and len(seen) == 3
+    assert seen[1] == seen[2]  # the same request, once more
+
+
+def test_a_new_connection_closed_without_an_answer_is_not_retried():
+    async def close_without_answer(writer):
+        writer.close()
+
+    with pytest.raises(ConnectionError):
+        post_each([close_without_answer])
+
+
+# ------------------------------------------------------------------ answers that are not HTTP
+@pytest.mark.parametrize("answer", [
+    b"SMTP ready\r\n",  # no blank line follows: the status line alone fails, no waiting for more
+    b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * 70000,
+    b"x" * 70000,
+    http("200 OK", ["Transfer-Encoding: chunked"], b"zz\r\n{}\r\n0\r\n\r\n"),
+    http("200 OK", ["Transfer-Encoding: chunked"], b"-2\r\n{}\r\n0\r\n\r\n"),
+])
+def test_garbage_is_a_protocol_error_without_waiting_for_the_timeout(answer):
+    async def then_hold(writer):
+        writer.write(answer)
+        await writer.drain()
+        await asyncio.sleep(30)  # the connection stays open: only the bytes sent can fail it
+
+    with pytest.raises(HttpProtocolError):
+        post_each([then_hold], timeout=60)
+
+
+def test_too_many_header_lines_is_a_protocol_error():
+    answer = http("200 OK", [f"X-{i}: y" for i in range(300)] + ["Content-Length: 2"], b"{}")
+    with pytest.raises(HttpProtocolError):
+        post_each([answer])
+
+
+# ------------------------------------------------------------------ timeouts and cancellation
+def closed_by_client(seen_request: asyncio.Event, closed: asyncio.Event):
+    """A scripted answer that never answers and notes when the client closes the connection."""
+    async def silent(writer):
+        seen_request.set()
+        reader = writer.transport.get_protocol()._stream_reader
+        await reader.read()  # b"" once the client closes
+        closed.set()
+    return silent
+
+
+def test_silence_is_a_timeout_and_the_connection_is_closed():
+    async def go():
+        seen_request, closed = asyncio.Event(), asyncio.Event()
+        server, port, _, _ = await serve([closed_by_client(seen_request, closed)])
+        origin = Origin(f"http://127.0.0.1:{port}", timeout=0.2)
+        try:
+            with pytest.raises(asyncio.TimeoutError):
+                await origin.post("/x", b"{}", {})
+            await asyncio.wait_for(closed.wait(), 10)
+            return len(origin._idle)
+        finally:
+            await origin.close()
+            server.close()
+    assert run(go()) == 0
+
+
+def test_a_cancelled_request_closes_its_connection():
+    async def go():
+        seen_request, closed = asyncio.Event(), asyncio.Event()
+        server, port, _, _ = await serve([closed_by_client(seen_request, closed)])
+        origin = Origin(f"http://127.0.0.1:{port}", slots=asyncio.Semaphore(1))
+        request = asyncio.ensure_future(origin.post("/x", b"{}", {}))
+        await asyncio.wait_for(seen_request.wait(), 10)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+        await asyncio.wait_for(closed.wait(), 10)
+        idle = len(origin._idle)
+        await origin.close()
+        server.close()
+        return idle, origin._slots.locked()
+    assert run(go()) == (0, False)
+
+
+def test_concurrent_large_answers_on_several_connections_each_get_their_own():
+    """Answers larger than one read, arriving interleaved on several connections (which
+    share the origin's receive buffer)."""
+    async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                body = (await reader.readexactly(length)) * 20000  # about 200 KB
+                half = len(body) // 2
+                writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             + b"%x\r\n%s\r\n" % (half, body[:half]))
+                await writer.drain()
+                await asyncio.sleep(0.001)
+                writer.write(b"%x\r\n%s\r\n0\r\n\r\n" % (len(body) - half, body[half:]))
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    async def go():
+        server = await asyncio.start_server(echo, "127.0.0.1", 0)
+        origin = Origin(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+        bodies = [b"{%d}" % i + b"x" * i for i in range(12)]
+        try:
+            for _ in range(2):  # the second round reuses the connections
+                answers = await asyncio.gather(*(origin.post("/x", body, {}) for body in bodies))
+                assert [a.body for a in answers] == [body * 20000 for body in bodies]
+            return len(origin._idle)
+        finally:
+            await origin.close()
+            server.close()
+    assert run(go()) == 12
+
+
+def test_keep_alive_rules_of_http10_and_connection_close():
+    sized = f"Content-Length: {len(OK_BODY)}"
+    answers = [b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n" + sized.encode() + b"\r\n\r\n" + OK_BODY,
+               http("200 OK", [sized], OK_BODY),  # kept: the same connection as the first
+               http("200 OK", [sized, "Connection: close"], OK_BODY),
+               http("200 OK", [sized], OK_BODY)]  # on a new connection
+    bodies, _, accepted = post_each(answers)
+    assert bodies == [OK_BODY] * 4 and accepted == 2
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+def test_https_with_answers_larger_than_one_read(tmp_path):
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    big = b'{"x": "' + b"y" * 300_000 + b'"}'
+
+    async def go():
+        answer = http("200 OK", [f"Content-Length: {len(big)}"], big)
+        server, port, _, accepted = await serve([answer, one_byte_pieces(http("200 OK", ["Content-Length: 2"], b"{}"))],
+                                                tls=server_tls)
+        origin = Origin(f"https://127.0.0.1:{port}")
+        origin._ssl = ssl.create_default_context(cafile=str(cert))  # trust the test's own certificate
+        try:
+            return [(await origin.post("/x", b"{}", {})).body for _ in range(2)], accepted[0]
+        finally:
+            await origin.close()
+            server.close()
+    assert run(go()) == ([big, b"{}"], 1)
