@@ -16,11 +16,13 @@ and the built-in answers.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fcbench.errors import UsageError
 from fcbench.models.base import GenerateConfig, Model
+
+if TYPE_CHECKING:  # importlib.metadata costs a run's start-up ~25 ms; only plugins need it
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "fcbench.models"
 
@@ -45,6 +47,8 @@ def plugin_providers() -> dict[str, EntryPoint]:
 
     Reads package metadata only: no plugin is imported here.
     """
+    from importlib.metadata import entry_points
+
     found: dict[str, EntryPoint] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name != "reference" and ep.name not in PROVIDERS:
