@@ -161,6 +161,14 @@ class Task:
                            finish_reason="tool_calls" if calls else "stop")
 
     # ------------------------------------------------------------- scoring
+    def prepare_scoring(self) -> None:
+        """Load what `score` needs that is slow to load (a metric library, a model).
+
+        The runner calls this before the run's first request: answers are scored on the event
+        loop, and a two-second import there would hold every answer in flight (and add to each
+        one's measured latency). By default there is nothing to load.
+        """
+
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         raise NotImplementedError
 

@@ -304,6 +304,8 @@ class Runner:
         todo = self.pending(done)
         if todo:
             await self._start_backend()
+            for task in {id(plan.task): plan.task for plan, _ in todo}.values():
+                task.prepare_scoring()  # slow imports before the first request, not on the loop mid-run
         started = time.time()
         session = {"started": utc_now(), "requested": len(todo)}
         self.store.open_for_append()

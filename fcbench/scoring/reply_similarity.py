@@ -49,6 +49,12 @@ def _bleu_metric() -> Any | None:
     return SacreBLEU(effective_order=True)
 
 
+def load_scorers() -> None:
+    """Build both scorers now (the first ROUGE-L otherwise pays nltk's import mid-run)."""
+    _rouge_scorer()
+    _bleu_metric()
+
+
 def rouge_l(reply: str, reference: str) -> float | None:
     """ROUGE-L F-measure of `reply` against `reference` (None without rouge-score)."""
     scorer = _rouge_scorer()

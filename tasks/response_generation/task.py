@@ -32,7 +32,7 @@ from fcbench.scoring import bertscore
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.bertscore import BERTSCORE_F1
 from fcbench.scoring.metrics import mean, pass_rate
-from fcbench.scoring.reply_similarity import BLEU, ROUGE_L, reply_similarity
+from fcbench.scoring.reply_similarity import BLEU, ROUGE_L, load_scorers, reply_similarity
 from fcbench.scoring.text import Support, fact_found, unsupported_claims
 from fcbench.task import Task
 
@@ -88,6 +88,10 @@ class ResponseGenerationTask(Task):
 
     def reference_text(self, sample: Sample) -> str | None:
         return sample.gold.get("reference")
+
+    def prepare_scoring(self) -> None:
+        load_scorers()  # nltk (for ROUGE-L) takes about 2 s to import
+        bertscore.configured_scorer()  # the BERTScore model, when one is named
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         reply = output.text if isinstance(output.text, str) else ""
