@@ -14,9 +14,6 @@ from conftest import REPO, import_suite, run_cli, suite_samples
 FIXTURE = REPO / "tests" / "fixtures" / "apibank"
 
 
-def load(suite: Path, task: str) -> dict[str, dict]:
-    return suite_samples(suite, task)
-
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
@@ -45,7 +42,7 @@ def test_counts_and_skip_reasons(suite):
 
 
 def test_api_item_converted_field_by_field(suite):
-    sample = load(suite, "parameter_value")["level-1-api-AddAgenda-level-1-1-0"]
+    sample = suite_samples(suite, "parameter_value")["level-1-api-AddAgenda-level-1-1-0"]
     # the instruction's date note, then the dialogue; the earlier API-Request is a call + its result
     assert [m["role"] for m in sample["messages"]] == ["system", "user", "assistant", "user", "assistant",
                                                        "tool", "assistant", "user"]
@@ -64,14 +61,14 @@ def test_api_item_converted_field_by_field(suite):
         "token": ["z9x8c7v6"], "content": ["Meeting with the design team"], "time": ["2023-03-20 14:00:00"],
         "location": ["room 401"]}}]}
     # max_results='3' for an int parameter is stored as the integer a model would send
-    news = load(suite, "parameter_value")["level-1-api-GetNews-level-1-1-0"]
+    news = suite_samples(suite, "parameter_value")["level-1-api-GetNews-level-1-1-0"]
     assert news["gold"]["calls"][0]["arguments"]["max_results"] == [3]
-    names = load(suite, "name_detection")["level-1-api-AddAgenda-level-1-1-0#names"]
+    names = suite_samples(suite, "name_detection")["level-1-api-AddAgenda-level-1-1-0#names"]
     assert names["gold"] == {"names": ["AddAgenda"]} and names["messages"] == sample["messages"]
 
 
 def test_level2_candidates_and_next_best(suite):
-    nb = load(suite, "next_best")
+    nb = suite_samples(suite, "next_best")
     assert set(nb) == {"level-2-api-BookHotel-level-3-1-0#next", "level-2-api-DeleteAlarm-level-3-1-1#next"}
     hotel = nb["level-2-api-BookHotel-level-3-1-0#next"]
     assert hotel["messages"][3]["tool_calls"][0]["name"] == "ToolSearcher"
@@ -86,11 +83,11 @@ def test_level2_candidates_and_next_best(suite):
                                                                                      "GetUserToken"]
     assert alarm["gold"]["next"] == [{"name": "DeleteAlarm", "arguments": {
         "token": ["q1w2e3r4"], "time": ["2023-03-17 07:00:00"]}}]
-    assert "level-2-api-BookHotel-level-3-1-1" not in load(suite, "parameter_value")   # ToolSearcher gold
+    assert "level-2-api-BookHotel-level-3-1-1" not in suite_samples(suite, "parameter_value")   # ToolSearcher gold
 
 
 def test_response_items(suite):
-    rg = load(suite, "response_generation")
+    rg = suite_samples(suite, "response_generation")
     rome = rg["level-1-response-QueryWeather-level-1-1-0"]
     assert rome["messages"][-1]["role"] == "tool"
     assert json.loads(rome["messages"][-1]["content"]) == {"weather": "Sunny", "temperature": 21.5}

@@ -15,9 +15,6 @@ from fcbench.data.importers.common import Skip
 FIXTURE = REPO / "tests" / "fixtures" / "apiblend"
 
 
-def load(suite: Path, task: str) -> dict[str, dict]:
-    return suite_samples(suite, task)
-
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
@@ -44,7 +41,7 @@ def test_counts_and_skip_reasons(suite):
 
 
 def test_library_and_gold_field_by_field(suite):
-    atis = load(suite, "parameter_value")["SeqATIS-0"]
+    atis = suite_samples(suite, "parameter_value")["SeqATIS-0"]
     # the library is every intent of the file (skipped records add none), slots as optional strings
     assert [t["name"] for t in atis["tools"]] == ["atis_airfare", "atis_airline", "atis_flight"]
     flight = atis["tools"][2]
@@ -55,32 +52,32 @@ def test_library_and_gold_field_by_field(suite):
     assert atis["gold"] == {"calls": [{"name": "atis_flight", "arguments": {
         "fromloc.city_name": ["boston"], "toloc.city_name": ["denver"]}}]}
     # several calls keep the source's order; API-Blend records no final answer
-    sgd = load(suite, "chaining")["SeqSGD-0"]["gold"]
+    sgd = suite_samples(suite, "chaining")["SeqSGD-0"]["gold"]
     assert [c["name"] for c in sgd["calls"]] == ["FindRestaurants", "ReserveRestaurant"]
     assert sgd["calls"][1]["arguments"] == {"city": ["San Jose"], "party_size": ["2"], "time": ["7 pm"]}
     assert sgd["result"] is None
     # ";" separates SGD slots, so a comma stays inside a value
-    ride = load(suite, "parameter_value")["SeqSGD-1"]["gold"]["calls"][0]["arguments"]
+    ride = suite_samples(suite, "parameter_value")["SeqSGD-1"]["gold"]["calls"][0]["arguments"]
     assert ride["destination"] == ["123 Main St, Apt 4"]
 
 
 def test_topv2_quoting_and_name_normalisation(suite):
-    topv2 = load(suite, "chaining")["SeqTopV2-1"]["gold"]["calls"]
+    topv2 = suite_samples(suite, "chaining")["SeqTopV2-1"]["gold"]["calls"]
     assert topv2[0]["arguments"] == {"TODO": ["buy milk, eggs"], "DATE_TIME": ["at 5pm"]}
     assert topv2[1]["arguments"]["CONTENT"] == ['say "hi"']             # escaped quotes unescaped
-    event = load(suite, "parameter_value")["SeqTopV2-2"]
+    event = suite_samples(suite, "parameter_value")["SeqTopV2-2"]
     assert event["gold"]["calls"][0] == {"name": "IN_GET_EVENT", "arguments": {"SL_LOCATION": ["Austin"]}}
     assert "IN_GET_EVENT" in [t["name"] for t in event["tools"]]
 
 
 def test_toolqa_is_chaining_with_the_answer_as_result(suite):
-    flights = load(suite, "chaining")["SeqToolQA-easy-flights-0000"]["gold"]
+    flights = suite_samples(suite, "chaining")["SeqToolQA-easy-flights-0000"]["gold"]
     assert [c["name"] for c in flights["calls"]] == ["LoadDB", "FilterDB", "GetValue"]
     assert flights["calls"][0]["arguments"] == {"DBName": ["flights"]}          # positional -> ToolQA's name
     assert flights["calls"][1]["arguments"]["Origin"] == ["ATL"]                # key=value conditions
     assert flights["calls"][2]["arguments"] == {"ValueName": ["DepTime"]}       # keyed, same name
     assert flights["result"] == "1456.0"
-    coffee = load(suite, "chaining")["SeqToolQA-easy-coffee-0001"]["gold"]["calls"]
+    coffee = suite_samples(suite, "chaining")["SeqToolQA-easy-coffee-0001"]["gold"]["calls"]
     assert coffee[1]["arguments"] == {"Condition": ["Date>=2019-10-01, Date<=2019-10-02"]}
     assert coffee[3]["arguments"] == {"Formula": ["mean(1.5, 2.5)"]}            # free text kept whole
 

@@ -6,17 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, installed, run_cli, write_jsonl
+from conftest import REPO, installed, run_cli, suite_samples, write_jsonl
 
 from fcbench.data.suites import resolve_suite
 from fcbench.errors import UsageError
 
 FIXTURE = REPO / "tests" / "fixtures" / "bfcl"
 
-
-def load(suite: Path, task: str) -> dict[str, dict]:
-    rows = [json.loads(line) for line in (suite / task / "test.jsonl").read_text().splitlines()]
-    return {r["id"]: r for r in rows}
 
 
 @pytest.fixture(scope="module")
@@ -48,31 +44,31 @@ def test_mapping_counts_per_category(suite):
 
 
 def test_types_become_json_schema(suite):
-    route = load(suite, "parameter_value")["simple_1"]["tools"][0]["parameters"]
+    route = suite_samples(suite, "parameter_value")["simple_1"]["tools"][0]["parameters"]
     assert route["type"] == "object"
     props = route["properties"]
     assert props["start"]["type"] == "array" and props["start"]["items"]["type"] == "number"  # tuple of float
     assert props["options"]["type"] == "object"                                                # dict
     assert props["options"]["properties"]["avoid"] == {"type": "array", "items": {"type": "string"}}
     assert "type" not in props["tag"]                                                          # any
-    java = load(suite, "parameter_value")["simple_java_0"]["tools"][0]["parameters"]["properties"]
+    java = suite_samples(suite, "parameter_value")["simple_java_0"]["tools"][0]["parameters"]["properties"]
     assert java["list"]["type"] == "string" and "ArrayList" in java["list"]["description"]
     assert java["list"]["x-bfcl-type"] == "ArrayList" and java["list"]["x-bfcl-language"] == "java"
 
 
 def test_gold_keeps_accepted_values_and_settles_quirks(suite):
-    pv = load(suite, "parameter_value")
+    pv = suite_samples(suite, "parameter_value")
     assert pv["simple_0"]["gold"]["calls"][0]["arguments"] == {"base": [10], "height": [5.0], "unit": ["units", ""]}
     # ["", None]: omission or an explicit null, as in BFCL (null's type differs from the schema's,
     # and BFCL matches a gold value of another type as it is)
     assert pv["simple_1"]["gold"]["calls"][0]["arguments"]["tag"] == ["", None]
-    par = load(suite, "parallel")["parallel_multiple_0"]["gold"]["calls"]
+    par = suite_samples(suite, "parallel")["parallel_multiple_0"]["gold"]["calls"]
     assert par[1]["arguments"]["currency"] == [""]                                  # not in the schema, omittable
     assert pv["multiple_1"]["tools"][1]["name"] == "finance.stock_price"            # dots kept
 
 
 def test_multiple_gives_two_ids(suite):
-    nd = load(suite, "name_detection")
+    nd = suite_samples(suite, "name_detection")
     assert nd["multiple_0#names"]["gold"] == {"names": ["get_weather"]}
     assert nd["irrelevance_1"]["gold"] == {"names": []}
     assert nd["live_irrelevance_0-0-0"]["tools"] == []

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, write_jsonl
+from conftest import REPO, run_cli, suite_samples, write_jsonl
 
 pytest.importorskip("datasets")
 
@@ -18,9 +18,6 @@ OFFLINE = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1"}
 def hf_import(*args: str):
     return run_cli("data", "import", "hf", *args, env=OFFLINE)
 
-
-def load(suite: Path, task: str) -> dict[str, dict]:
-    return {r["id"]: r for r in map(json.loads, (suite / task / "test.jsonl").read_text().splitlines())}
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +37,15 @@ def test_xlam_mapping(suites):
     assert info["counts"] == {"name_detection": {"test": 4}, "parallel": {"test": 2}, "parameter_value": {"test": 1}}
     assert info["categories"]["xlam"]["skipped"] == {"answer calls a function missing from the tools": 1}
     assert info["source"]["mapping"] == "xlam" and info["source"]["files"]["rows"].startswith("sha256:")
-    pv = load(suites["xlam"], "parameter_value")["xlam-0"]
+    pv = suite_samples(suites["xlam"], "parameter_value")["xlam-0"]
     args = pv["gold"]["calls"][0]["arguments"]
     assert args == {"amount": [100], "from_cur": ["EUR"], "to_cur": ["GBP"], "round_to": ["", 2, "2"]}
     params = pv["tools"][0]["parameters"]
     assert params["required"] == ["amount", "from_cur"] and params["properties"]["amount"]["type"] == "number"
-    par = load(suites["xlam"], "parallel")
+    par = suite_samples(suites["xlam"], "parallel")
     assert [c["arguments"]["n"] for c in par["xlam-1"]["gold"]["calls"]] == [[5], [7]]
     assert par["xlam-2"]["gold"]["calls"][0]["arguments"]["tags"] == [["python", "ml"]]
-    nd = load(suites["xlam"], "name_detection")
+    nd = suite_samples(suites["xlam"], "name_detection")
     assert nd["xlam-2#names"]["gold"] == {"names": ["currency_convert", "search_posts"]}
     assert nd["xlam-3#names"]["gold"] == {"names": []}
 
@@ -59,13 +56,13 @@ def test_glaive_mapping(suites):
                               "response_generation": {"test": 2}}
     assert info["categories"]["glaive"]["skipped"] == {"no functions offered": 1,
                                                        "turn: call to a function missing from the system text": 1}
-    nd = load(suites["glaive"], "name_detection")
+    nd = suite_samples(suites["glaive"], "name_detection")
     assert nd["glaive-0-1#names"]["gold"] == {"names": []}            # "how long should it be?": no call
     assert nd["glaive-0-3#names"]["gold"] == {"names": ["generate_password"]}
-    pv = load(suites["glaive"], "parameter_value")["glaive-0-3"]
+    pv = suite_samples(suites["glaive"], "parameter_value")["glaive-0-3"]
     assert [m["role"] for m in pv["messages"]] == ["user", "assistant", "user"]
     assert pv["gold"]["calls"][0]["arguments"] == {"length": [12], "symbols": ["", True]}
-    rg = load(suites["glaive"], "response_generation")["glaive-1-3#answer"]
+    rg = suite_samples(suites["glaive"], "response_generation")["glaive-1-3#answer"]
     assert [m["role"] for m in rg["messages"]] == ["user", "assistant", "tool"]
     assert rg["messages"][1]["tool_calls"][0]["arguments"] == {"weight": 70, "height": 1.75}
     assert rg["gold"]["facts"] == [{"value": 22.86, "kind": "number"}, {"value": "normal", "kind": "text"}]

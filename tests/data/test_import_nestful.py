@@ -13,9 +13,6 @@ from conftest import REPO, import_suite, installed, run_cli, suite_samples, writ
 FIXTURE = REPO / "tests" / "fixtures" / "nestful"
 
 
-def load(suite: Path, task: str) -> dict[str, dict]:
-    return suite_samples(suite, task)
-
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
@@ -35,7 +32,7 @@ def test_counts_and_skip_reasons(suite):
 
 
 def test_labels_and_references_are_converted(suite):
-    nested = load(suite, "nested")
+    nested = suite_samples(suite, "nested")
     nf1 = nested["nf-1"]["gold"]
     assert [c["label"] for c in nf1["calls"]] == ["var1", "var2"]
     assert nf1["calls"][1]["arguments"] == {"arg_0": ["$var1.result$"], "arg_1": [10]}
@@ -52,12 +49,12 @@ def test_labels_and_references_are_converted(suite):
     assert {t["name"] for t in faro["tools"]} == {"Geo.SearchCity", "Weather.Now", "Hotels.Search"}
     hotels = next(t for t in faro["tools"] if t["name"] == "Hotels.Search")["parameters"]
     assert hotels["required"] == ["cityId", "checkIn"] and hotels["properties"]["currency"]["enum"] == ["USD", "EUR"]
-    assert load(suite, "chaining")["nf-2"]["gold"]["calls"][0] == {"name": "divide",
+    assert suite_samples(suite, "chaining")["nf-2"]["gold"]["calls"][0] == {"name": "divide",
                                                                     "arguments": {"arg_0": [9], "arg_1": [3]}}
 
 
 def test_next_best_prefixes(suite):
-    nb = load(suite, "next_best")
+    nb = suite_samples(suite, "next_best")
     # empty prefix of a nested sequence: every call without references may come first
     assert [c["name"] for c in nb["travel-1#next0"]["gold"]["next"]] == ["Geo.SearchCity"]
     assert nb["nf-3#next0"]["gold"]["next"] == [{"name": "add", "arguments": {"arg_0": [1], "arg_1": [2]}}]

@@ -19,9 +19,6 @@ from fcbench.errors import UsageError
 FIXTURE = REPO / "tests" / "fixtures" / "nexusraven"
 
 
-def load(suite: Path, task: str) -> dict[str, dict]:
-    return suite_samples(suite, task)
-
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
@@ -43,7 +40,7 @@ def test_counts_and_skip_reasons(suite):
 
 
 def test_tools_and_gold_field_by_field(suite):
-    pv = load(suite, "parameter_value")["cve_cpe-0"]
+    pv = suite_samples(suite, "parameter_value")["cve_cpe-0"]
     # the library is the query's context_functions, looked up in the SAME dataset's API list
     # (the fixture has a second, different searchCVE under toolalpaca)
     assert [t["name"] for t in pv["tools"]] == ["searchCVE", "searchCPE"]
@@ -59,13 +56,13 @@ def test_tools_and_gold_field_by_field(suite):
     # gold: the python_args_dict values; the left-out defaulted parameter may be omitted or sent as its default
     assert pv["gold"] == {"calls": [{"name": "searchCVE", "arguments": {
         "keyword": ["log4j"], "limit": [5], "isVulnerable": ["", False]}}]}
-    nd = load(suite, "name_detection")["cve_cpe-0#names"]
+    nd = suite_samples(suite, "name_detection")["cve_cpe-0#names"]
     assert nd["gold"] == {"names": ["searchCVE"]} and nd["tools"] == pv["tools"]
     # a gold value equal to its default may be omitted too (NexusRaven fills defaults before comparing)
-    cpe = load(suite, "parameter_value")["cve_cpe-1"]["gold"]["calls"][0]["arguments"]
+    cpe = suite_samples(suite, "parameter_value")["cve_cpe-1"]["gold"]["calls"][0]["arguments"]
     assert cpe == {"keywordSearch": ["windows 10"], "resultsPerPage": ["", 20]}
     # a list value stays one value (not a set of alternatives)
-    report = load(suite, "parameter_value")["emailrep-3"]["gold"]["calls"][0]["arguments"]
+    report = suite_samples(suite, "parameter_value")["emailrep-3"]["gold"]["calls"][0]["arguments"]
     assert report["tags"] == [["spam", "phishing"]]
 
 

@@ -13,9 +13,6 @@ from conftest import REPO, import_suite, run_cli, suite_samples
 FIXTURE = REPO / "tests" / "fixtures" / "toolalpaca"
 
 
-def load(suite: Path, task: str) -> dict[str, dict]:
-    return suite_samples(suite, task)
-
 
 @pytest.fixture(scope="module")
 def suite(tmp_path_factory) -> Path:
@@ -40,7 +37,7 @@ def test_counts_and_skip_reasons(suite):
 
 
 def test_function_description_becomes_json_schema(suite):
-    sample = load(suite, "parameter_value")["eval_real-0-0"]
+    sample = suite_samples(suite, "parameter_value")["eval_real-0-0"]
     search = next(t for t in sample["tools"] if t["name"] == "searchBooks")
     assert search["description"] == "Search books by title or author."       # text before "Parameters:"
     assert search["parameters"] == {"type": "object", "required": ["query"], "properties": {
@@ -58,18 +55,18 @@ def test_function_description_becomes_json_schema(suite):
                                    "content": "Find me the newest books about sourdough baking, just 5 of them."}]
     assert sample["metadata"]["endpoints"]["getBook"] == "GET /books/{book_id}"   # Function_Projection
     assert sample["metadata"]["api"] == "BookFinder"
-    tides = load(suite, "parameter_value")["eval_simulated-0-0"]["tools"][1]["parameters"]["properties"]
+    tides = suite_samples(suite, "parameter_value")["eval_simulated-0-0"]["tools"][1]["parameters"]["properties"]
     assert tides["units"]["enum"] == ["metric", "imperial"]                    # a JSON "One of" list
 
 
 def test_empty_values_are_not_given(suite):
     # "sort": "" and "limit": "" mean "not given": only query is in the gold
-    le_guin = load(suite, "parameter_value")["eval_real-0-2"]["gold"]["calls"][0]
+    le_guin = suite_samples(suite, "parameter_value")["eval_real-0-2"]["gold"]["calls"][0]
     assert le_guin["arguments"] == {"query": ["Ursula K. Le Guin"]}
-    chain = load(suite, "chaining")["eval_simulated-0-1"]["gold"]
+    chain = suite_samples(suite, "chaining")["eval_simulated-0-1"]["gold"]
     assert chain == {"calls": [{"name": "listStations", "arguments": {}},      # Action_Input ""
                                {"name": "getTides", "arguments": {"station": ["S-1"]}}], "result": None}
-    assert load(suite, "name_detection")["eval_real-0-0#names"]["gold"] == {"names": ["searchBooks"]}
+    assert suite_samples(suite, "name_detection")["eval_real-0-0#names"]["gold"] == {"names": ["searchBooks"]}
 
 
 def test_oracle_scores_100(suite, tmp_path):
