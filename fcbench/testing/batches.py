@@ -318,28 +318,25 @@ def _openai_view(store: BatchStore, batch: StoredBatch, *, created: bool = False
     }
 
 
-def _batch_or_404(request: web.Request, provider: str) -> StoredBatch | web.Response:
+def _batch(request: web.Request, provider: str) -> StoredBatch:
+    """The batch the path names; the provider's 404 answer (raised) when there is none."""
     batch = request.app[BATCHES].batches.get(request.match_info["batch_id"])
     if batch is None or batch.provider != provider:
         error = (wire.anthropic_error("batch not found", "not_found_error") if provider == "anthropic"
                  else wire.openai_error("No such batch", "invalid_request_error"))
-        return web.json_response(error, status=404)
+        raise web.HTTPNotFound(text=json.dumps(error), content_type="application/json")
     return batch
 
 
 async def get_openai_batch(request: web.Request) -> web.Response:
-    batch = _batch_or_404(request, "openai")
-    if isinstance(batch, web.Response):
-        return batch
+    batch = _batch(request, "openai")
     view = _openai_view(request.app[BATCHES], batch)
     batch.seen()
     return web.json_response(view)
 
 
 async def cancel_openai_batch(request: web.Request) -> web.Response:
-    batch = _batch_or_404(request, "openai")
-    if isinstance(batch, web.Response):
-        return batch
+    batch = _batch(request, "openai")
     if not batch.ended():
         batch.cancelled = True
     return web.json_response(_openai_view(request.app[BATCHES], batch))
@@ -410,18 +407,14 @@ def _anthropic_view(request: web.Request, batch: StoredBatch) -> dict[str, Any]:
 
 
 async def get_anthropic_batch(request: web.Request) -> web.Response:
-    batch = _batch_or_404(request, "anthropic")
-    if isinstance(batch, web.Response):
-        return batch
+    batch = _batch(request, "anthropic")
     view = _anthropic_view(request, batch)
     batch.seen()
     return web.json_response(view)
 
 
 async def anthropic_results(request: web.Request) -> web.Response:
-    batch = _batch_or_404(request, "anthropic")
-    if isinstance(batch, web.Response):
-        return batch
+    batch = _batch(request, "anthropic")
     if not batch.ended():
         return web.json_response(wire.anthropic_error("batch has not ended", "invalid_request_error"), status=400)
     data = "".join(json.dumps(line, ensure_ascii=False) + "\n" for _, line in batch.lines).encode("utf-8")

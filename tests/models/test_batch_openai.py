@@ -180,3 +180,19 @@ def test_a_lost_create_answer_is_retried_by_finding_the_batch_not_by_creating_an
     assert batch_counts(server, "openai")["batches_created"] == 1
     assert manifest(run_dir)["status"] == "complete"
     assert scores(run_dir) == scores(direct_run)
+
+
+@pytest.mark.parametrize("path, error", [
+    ("/v1/batches/batch_unknown", {"message": "No such batch", "type": "invalid_request_error"}),
+    ("/v1/messages/batches/msgbatch_unknown", {"message": "batch not found", "type": "not_found_error"}),
+])
+def test_an_unknown_batch_is_each_providers_404(shared_server, path, error):
+    """The emulated batch endpoints answer an unknown id as the provider would: 404 and its error body."""
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(shared_server.base_url + path, timeout=30)
+    assert info.value.code == 404
+    body = json.loads(info.value.read())
+    assert {k: body["error"][k] for k in error} == error
