@@ -9,6 +9,12 @@ client's CPU per request all-in (the whole `fcbench run` process divided by N), 
 same minus the in-process oracle's run (loading and scoring, so the HTTP path alone),
 and the client's peak memory.
 
+The first row, ``bare-aiohttp``, is the floor of the machine rather than a backend:
+`bare_client.py` sends the same request bodies (written by ``fcbench data export-requests``)
+with aiohttp and only reads each answer as JSON. The server runs on the same machine and
+takes its share of the CPU, so on a small machine even this client stays well below 1.0;
+read fcbench's rows against it. (With ``--protocol interactive`` it is left out.)
+
     python benchmarks/throughput.py                    # N=1000, L=0.05, C=64
     python benchmarks/throughput.py -n 500 -c 32 --backends openai-compatible
     python benchmarks/throughput.py --protocol interactive   # nested samples as conversations
@@ -34,7 +40,9 @@ from fcbench.data.generator.build import generate_suite
 from fcbench.testing import EmulatedServer, ServerConfig
 
 TASK = "parameter_value"
-BACKENDS = ("openai-compatible", "vllm-server", "openai", "anthropic")  # vllm-server attaches via --base-url
+#: the harness-free floor (`bare_client.py`: fcbench's request bodies sent with aiohttp, nothing else)
+BARE = "bare-aiohttp"
+BACKENDS = (BARE, "openai-compatible", "vllm-server", "openai", "anthropic")  # vllm-server attaches via --base-url
 
 
 def build_suite(root: Path, n: int, task: str = TASK) -> Path:
@@ -53,19 +61,36 @@ def build_suite(root: Path, n: int, task: str = TASK) -> Path:
     return root
 
 
-def run_fcbench(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (KiB) of one `fcbench run` subprocess."""
+def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak RSS (KiB) and standard output of one subprocess."""
     start = time.perf_counter()
-    with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen([sys.executable, "-m", "fcbench", "run", *args, "--quiet"],
-                                env=env, stdout=subprocess.DEVNULL, stderr=err)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, env=env, stdout=out, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
-            raise SystemExit(f"fcbench run failed: {err.read().decode().strip()}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+            raise SystemExit(f"{' '.join(argv[1:3])} failed: {err.read().decode().strip()}")
+        out.seek(0)
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.read().decode()
+
+
+def run_fcbench(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak RSS (KiB) of one `fcbench run` subprocess."""
+    wall, cpu, rss, _ = run_process([sys.executable, "-m", "fcbench", "run", *args, "--quiet"], env)
+    return wall, cpu, rss
+
+
+def run_bare(suite: Path, task: str, url: str, concurrency: int, env: dict[str, str],
+             tmp: str) -> tuple[float, float, int, float]:
+    """Wall, CPU, peak RSS and request phase of `bare_client.py` sending fcbench's own request bodies."""
+    requests = f"{tmp}/requests.jsonl"
+    run_process([sys.executable, "-m", "fcbench", "data", "export-requests", "--format", "openai-batch",
+                 "--model", "openai/emulated", "--suite", str(suite), "--tasks", task, "--out", requests], env)
+    wall, cpu, rss, out = run_process([sys.executable, str(Path(__file__).with_name("bare_client.py")),
+                                       requests, url, "-c", str(concurrency)], env)
+    return wall, cpu, rss, float(out.split()[-1])
 
 
 def turns_of(run_dir: Path) -> int:
@@ -104,14 +129,20 @@ def main() -> None:
         with EmulatedServer(config) as server:
             for backend in args.backends.split(","):
                 url = server.base_url if backend == "anthropic" else server.base_url + "/v1"
-                wall, cpu, rss = run_fcbench([*common, "--model", f"{backend}/emulated", "--base-url", url,
-                                              "--out", f"{tmp}/{backend}"], env)
+                if backend == BARE:
+                    if interactive:
+                        continue  # the bare client sends each body once: no conversations
+                    wall, cpu, rss, phase = run_bare(suite, task, url, args.concurrency, env, tmp)
+                    per_request_text = f"{'-':>13}"
+                else:
+                    wall, cpu, rss = run_fcbench([*common, "--model", f"{backend}/emulated", "--base-url", url,
+                                                  "--out", f"{tmp}/{backend}"], env)
+                    manifest = json.loads(Path(f"{tmp}/{backend}/run.json").read_text())
+                    phase = manifest["sessions"][-1]["requests_wall_s"]
+                    per_request_text = f"{max(cpu - base_cpu, 0.0) / requests * 1000:13.2f}"
                 all_in = cpu / requests * 1000
-                per_request = max(cpu - base_cpu, 0.0) / requests * 1000
-                manifest = json.loads(Path(f"{tmp}/{backend}/run.json").read_text())
-                phase = manifest["sessions"][-1]["requests_wall_s"]
                 print(f"{backend:<20} {wall:7.2f} {ideal:6.2f} {ideal / wall:6.2f} {phase:10.2f} {ideal / phase:6.2f} "
-                      f"{all_in:11.2f} {per_request:13.2f} {rss / 1024:9.0f}")
+                      f"{all_in:11.2f} {per_request_text} {rss / 1024:9.0f}")
         stats = server.stats()
         print(f"server: {stats['requests']} requests, max in flight {stats['max_in_flight']}")
 
