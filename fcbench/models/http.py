@@ -4,7 +4,8 @@ Why not aiohttp (or an SDK): against a local server answering hundreds of reques
 the client's own work per request decides the throughput on this machine's one core for the
 event loop. This client does what a JSON API call needs and nothing else: one write of the
 request, a status line, headers, and a body sized by ``Content-Length``, by chunked transfer
-coding, or by the server closing the connection. It never decompresses (it asks for
+coding, or by the server closing the connection (informational 1xx answers before it, such as
+``100 Continue`` or ``103 Early Hints``, are skipped). It never decompresses (it asks for
 ``identity``), never follows redirects, and knows no proxies.
 
 Why a protocol and not asyncio streams: with streams, every header line is a ``readline``
@@ -30,6 +31,8 @@ from urllib.parse import urlsplit
 #: longest status line or header line accepted, and most header lines
 MAX_LINE = 65536
 MAX_HEADERS = 200
+#: most informational (1xx) answers skipped before the final answer to one request
+MAX_INTERIM = 8
 #: bytes read from a connection at once
 RECEIVE_BUFFER = 65536
 
@@ -103,6 +106,7 @@ class _Connection(asyncio.BufferedProtocol):
         self._head_end = -1  # where the body starts, once the head is complete
         self._scanned = 0  # the head's end is not before this offset
         self._status: tuple[str, int] | None = None
+        self._interim = 0  # 1xx answers skipped so far
         if not self.alive():  # closed, or sent bytes nobody asked for, since it was connected
             answer.set_exception(_StaleConnection() if self.used else
                                  ConnectionResetError("the server closed the connection before the request"))
@@ -124,7 +128,7 @@ class _Connection(asyncio.BufferedProtocol):
             if self._trailers:  # cut off in the trailer fields: the body is whole
                 answer.set_result((Response(self._status[1], self._headers, b"".join(self._chunks)), False))
                 return
-        if not buf and self.used and (exc is None or isinstance(exc, ConnectionError)):
+        if not buf and self.used and not self._interim and (exc is None or isinstance(exc, ConnectionError)):
             answer.set_exception(_StaleConnection())
         elif exc is not None:
             answer.set_exception(exc)
@@ -137,8 +141,17 @@ class _Connection(asyncio.BufferedProtocol):
     def _parse(self) -> tuple[Response, bool] | None:
         """The answer with its keep-alive decision, once `_buf` holds all of it."""
         buf = self._buf
-        if self._head_end < 0 and not self._read_head():
-            return None
+        if self._head_end < 0:
+            if not self._read_head():
+                return None
+            while _interim(self._status[1]):  # 100 Continue, 103 Early Hints: the answer follows
+                self._interim += 1
+                if self._interim > MAX_INTERIM:
+                    raise HttpProtocolError(f"more than {MAX_INTERIM} interim (1xx) answers to one request")
+                del buf[:self._head_end]
+                self._head_end, self._scanned, self._status = -1, 0, None
+                if not self._read_head():
+                    return None
         start = self._head_end
         if self._length is not None:  # Content-Length (or no body at all)
             end = start + self._length
@@ -231,6 +244,11 @@ class _Connection(asyncio.BufferedProtocol):
                 return False
             self._chunks.append(bytes(buf[start:start + size]))
             self._pos = start + size + 2
+
+
+def _interim(status: int) -> bool:
+    """An informational answer that precedes the final one (101 Switching Protocols is final)."""
+    return 100 <= status < 200 and status != 101
 
 
 def _status(line: bytes) -> tuple[str, int]:

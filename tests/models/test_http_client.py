@@ -192,6 +192,22 @@ def test_head_split_at_its_blank_line_and_bare_lf_line_ends():
     assert bodies == [OK_BODY, OK_BODY, b"", OK_BODY] and accepted == 1
 
 
+def test_informational_answers_before_the_answer_are_skipped():
+    """A server may send 1xx answers before the final one (100 Continue unasked, 103 Early
+    Hints from a proxy); they are not the answer, and the connection stays usable."""
+    answer = http("200 OK", [f"Content-Length: {len(OK_BODY)}"], OK_BODY)
+    interim = b"HTTP/1.1 100 Continue\r\n\r\n" + http("103 Early Hints", ["Link: </s.css>; rel=preload"], b"")
+    bodies, _, accepted = post_each([interim + answer, one_byte_pieces(interim + answer),
+                                     [interim, answer], answer])
+    assert bodies == [OK_BODY] * 4 and accepted == 1
+
+
+def test_endless_informational_answers_are_a_protocol_error():
+    """Nine 1xx answers and no final one: a protocol error, not a wait for the timeout."""
+    with pytest.raises(HttpProtocolError, match="interim"):
+        post_each([b"HTTP/1.1 100 Continue\r\n\r\n" * 9])
+
+
 def test_bytes_beyond_the_answer_keep_the_connection_from_reuse():
     answer = http("200 OK", [f"Content-Length: {len(OK_BODY)}"], OK_BODY)
     bodies, seen, accepted = post_each([answer + b"HTTP/1.1 200 OK\r\n", answer])
