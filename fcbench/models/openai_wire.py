@@ -105,7 +105,9 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     (well-formed or malformed); only a body that is no chat completion is an `InfraError`.
 
     Malformed calls leave `tool_calls` empty (like the text parsers do) and keep the
-    raw call text in `text`, after any content, so a reader sees what came back.
+    raw call text in `text`, after any content, so a reader sees what came back. A message
+    without ``tool_calls`` but with the deprecated ``function_call`` (``{"name", "arguments"}``)
+    is read as that one call.
     """
     try:
         choice = body["choices"][0]
@@ -118,6 +120,8 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     text, problem = text_of(message.get("content"))
     text = text or None
     raw_calls = message.get("tool_calls")
+    if not raw_calls and isinstance(message.get("function_call"), dict):
+        raw_calls = [message["function_call"]]  # the legacy single call some servers still send
     calls, calls_problem = admit_calls(raw_calls)
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     common = {"finish_reason": choice.get("finish_reason"), "latency_s": latency_s, "raw": message,

@@ -137,6 +137,14 @@ PARSE_CASES = [
     ("one bad call spoils the output", {"content": "ok", "tool_calls": [call("f", "{}"), call("g", "{oops")]},
      [], "ok\nf {}\ng {oops", "arguments of g are not valid JSON"),
     ("call without a name", {"tool_calls": [call("", "{}")]}, [], None, "no function name"),
+    ("the legacy function_call is that one call", {"content": None, "tool_calls": None,
+                                                   "function_call": {"name": "f", "arguments": '{"x": 1}'}},
+     [("f", {"x": 1}, None)], None, None),
+    ("a legacy function_call with bad arguments is malformed",
+     {"function_call": {"name": "f", "arguments": "{oops"}}, [], None, "arguments of f are not valid JSON"),
+    ("tool_calls win over a legacy function_call", {"tool_calls": [call("g", "{}")],
+                                                     "function_call": {"name": "f", "arguments": "{}"}},
+     [("g", {}, "c1")], None, None),
 ]
 
 
