@@ -174,10 +174,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from fcbench.models.registry import resolve_model
     from fcbench.running.progress import RunProgress
     from fcbench.running.runner import Runner, default_run_dir
+    from fcbench.running.store import unstarted
 
     if args.resume is not None and args.out is not None and args.out != args.resume:
         raise UsageError("give either --out (a new run) or --resume (an existing run), not both")
-    if args.out is not None and args.out.exists() and (not args.out.is_dir() or any(args.out.iterdir())):
+    if args.out is not None and not unstarted(args.out):
         raise UsageError(f"{args.out}: exists and is not an empty folder (use --resume to continue a run)")
     on_ray = ray_flags.uses_ray(args)
     config = _resolve_run_config(args, on_ray)

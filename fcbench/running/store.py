@@ -153,6 +153,19 @@ class _Syncer:
         self._thread.join()
 
 
+#: what a run stopped before its manifest was in place may leave in its folder
+LEFT_BEFORE_THE_START = frozenset({MANIFEST + ".tmp"})
+
+
+def unstarted(run_dir: Path) -> bool:
+    """May a new run start in `run_dir`? It does not exist, or it is a folder holding nothing but
+    what a run killed before it started leaves (`LEFT_BEFORE_THE_START`): a run killed that early
+    has no manifest to resume from, so its folder is taken for a new one instead of refused."""
+    if not run_dir.exists():
+        return True
+    return run_dir.is_dir() and all(p.name in LEFT_BEFORE_THE_START for p in run_dir.iterdir())
+
+
 class RunStore:
     """Appends results to a run folder; see the module docstring for the guarantees.
 
@@ -174,10 +187,9 @@ class RunStore:
     def manifest_path(self) -> Path:
         return self.run_dir / MANIFEST
 
-    def create(self, manifest: dict[str, Any], *, allow: frozenset[str] = frozenset()) -> None:
-        """Start a new run folder: it must not exist or be empty (but for the names in `allow`)."""
-        if self.run_dir.exists() and (not self.run_dir.is_dir()
-                                      or any(p.name not in allow for p in self.run_dir.iterdir())):
+    def create(self, manifest: dict[str, Any]) -> None:
+        """Start a new run folder: it must not exist, or hold nothing a run started (`unstarted`)."""
+        if not unstarted(self.run_dir):
             raise UsageError(f"{self.run_dir}: run folder exists and is not empty (use --resume to continue it)")
         self.run_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(self.manifest_path, manifest)
@@ -185,9 +197,12 @@ class RunStore:
 
     def load_manifest(self) -> RunManifest:
         if not self.run_dir.is_dir():
-            raise UsageError(f"{self.run_dir}: no such run folder")
+            why = "it is a file" if self.run_dir.exists() else "a run stopped before it started leaves none: " \
+                                                                 "start it with --out"
+            raise UsageError(f"{self.run_dir}: no such run folder ({why})")
         if not self.manifest_path.exists():
-            raise UsageError(f"{self.run_dir}: not a run folder (no {MANIFEST})")
+            hint = " (the run stopped before it started: start it with --out)" if unstarted(self.run_dir) else ""
+            raise UsageError(f"{self.run_dir}: not a run folder (no {MANIFEST}){hint}")
         return read_manifest(self.manifest_path)
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:

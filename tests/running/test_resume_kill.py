@@ -94,3 +94,27 @@ def test_sigkill_then_resume_matches_uninterrupted_run(tmp_path, protocol):
     assert manifest["status"] == "complete"
     assert len(manifest["sessions"]) >= 1
     assert manifest["protocol"] == protocol
+
+
+def test_a_run_killed_before_it_started_leaves_a_folder_a_new_run_may_take(tmp_path):
+    """Killed between creating its folder and putting run.json in place, a run leaves at most
+    ``run.json.tmp``. There is nothing to resume (no manifest), so `--resume` says to start with
+    `--out`, and `--out` takes the folder instead of refusing it as "not empty"."""
+    run_dir = tmp_path / "early"
+    run_dir.mkdir()
+    (run_dir / "run.json.tmp").write_text('{"fcbench_version": "0.1.0", "mod')  # cut off mid-write
+    resume = run_cli("run", "--resume", str(run_dir))
+    assert resume.returncode == 2 and "start it with --out" in resume.stderr, resume.stderr
+    proc = run_cli("run", *ARGS, "--tasks", "parallel", "--out", str(run_dir))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in run_dir.iterdir()) == ["results.json", "run.json", "samples.jsonl"]
+    assert len(finished_ids(run_dir)) == LIMIT
+
+    gone = run_cli("run", "--resume", str(tmp_path / "never"))
+    assert gone.returncode == 2 and "no such run folder" in gone.stderr and "--out" in gone.stderr
+
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("mine")
+    refused = run_cli("run", *ARGS, "--out", str(other))
+    assert refused.returncode == 2 and "not an empty folder" in refused.stderr, "anything else is still refused"
