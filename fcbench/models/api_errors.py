@@ -91,6 +91,10 @@ def infra_error_for_status(status: int, text: str, headers: Mapping[str, str] | 
                            secrets: Iterable[str | None] = ()) -> InfraError:
     """The InfraError for an HTTP error answer; `text` is the server's message (scrubbed here)."""
     kind, retryable = status_kind(status)
+    location = (headers or {}).get("location") or (headers or {}).get("Location")
+    if 300 <= status < 400:  # the client asked the wrong URL: retrying it cannot help
+        text = (f"redirected to {location}; " if location else "a redirect; ") + \
+            "fcbench does not follow redirects: give the final URL as --base-url"
     message = scrub(f"HTTP {status} ({kind}): {excerpt(text)}", secrets)
     return InfraError(kind, message, retryable=retryable,
                       retry_after=retry_after_seconds(headers) if retryable else None, status=status)

@@ -109,7 +109,7 @@ class OpenAICompatibleModel(ApiChatModel):
             self.pool.release(index)
         latency = time.perf_counter() - start
         status, data = response.status, response.body
-        if status >= 400:
+        if not 200 <= status < 300:  # an error, or a redirect (never followed: see fcbench.models.http)
             raise infra_error_for_status(status, data.decode("utf-8", errors="replace"), response.headers,
                                          secrets=[self._api_key])
         try:

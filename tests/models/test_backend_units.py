@@ -369,6 +369,8 @@ async def canned_server():
             req.transport.close()  # the client sees ServerDisconnectedError
             await asyncio.sleep(0.2)
             return web.Response()
+        if mode == "moved":  # a base URL that is not the final one
+            return web.Response(status=307, headers={"Location": "https://elsewhere.example/v1/chat/completions"})
         if mode == "echo":  # a server that quotes the key back
             return web.json_response({"error": f"bad key {req.headers.get('Authorization')}"}, status=401)
         status = int(mode[1:])
@@ -402,7 +404,7 @@ def test_openai_compatible_statuses_and_faults(monkeypatch):
             out = await ok.generate(request(*HISTORY))
             await ok.aclose()
             faults = {}
-            for mode in ["s429", "s500", "s529", "s400", "s404", "echo", "notjson", "drop", "slow"]:
+            for mode in ["s429", "s500", "s529", "s400", "s404", "echo", "notjson", "drop", "slow", "moved"]:
                 model = OpenAICompatibleModel("openai-compatible/tiny", CONFIG, base_urls=[f"{root}/{mode}/v1"],
                                               timeout=0.25)
                 try:
@@ -430,8 +432,10 @@ def test_openai_compatible_statuses_and_faults(monkeypatch):
     expected = {"s429": ("rate_limit", True), "s500": ("server_error", True), "s529": ("overloaded", True),
                 "s400": ("bad_request", False), "s404": ("not_found", False), "echo": ("auth", False),
                 "notjson": ("bad_response", True), "drop": ("connection", True), "slow": ("timeout", True),
-                "refused": ("connection", True)}
+                "refused": ("connection", True), "moved": ("http_error", False)}
     assert {m: (e.kind, e.retryable) for m, e in faults.items()} == expected
+    assert "redirected to https://elsewhere.example/v1/chat/completions" in str(faults["moved"])
+    assert "--base-url" in str(faults["moved"]), "a redirect says what to do, and is not retried"
     assert faults["s429"].retry_after == 2.0
     assert all(KEY not in str(e) for e in faults.values())
 
