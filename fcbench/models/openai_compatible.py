@@ -5,6 +5,8 @@ requests a second, the client's own work per request caps the run on the event
 loop's one core (the SDK costs about 6 ms of CPU per request, aiohttp about 0.4 ms,
 and importing aiohttp a third of a second). This backend does one JSON encode, one
 POST over kept-alive connections (`fcbench.models.http`) and one JSON decode per request.
+A server that streams the answer anyway (server-sent events) is read too
+(`fcbench.models.openai_stream`).
 
 Options (``-M KEY=VALUE``; ``--base-url`` fills ``base_url``/``base_urls``):
 
@@ -41,6 +43,7 @@ from fcbench.models.base import GenerateConfig
 from fcbench.models.endpoints import EndpointPool, public_url, split_user_info
 from fcbench.models.http import HttpProtocolError, Origin
 from fcbench.models.http_options import HTTP_OPTIONS, HttpOptions
+from fcbench.models.openai_stream import completion_from_events, looks_like_events
 from fcbench.models.openai_wire import chat_payload, parse_chat_response
 from fcbench.models.options import flag_option, int_option
 from fcbench.parsing.intake import JsonError, loads
@@ -115,8 +118,12 @@ class OpenAICompatibleModel(ApiChatModel):
         try:
             answer = loads(data)
         except JsonError:
-            raise InfraError("bad_response", self._describe(None, index, f"HTTP {status} body is not JSON: "
-                                                            f"{data[:200]!r}"), retryable=True) from None
+            answer = None
+            if looks_like_events(data, response.headers.get("content-type")):
+                answer = completion_from_events(data)  # streamed although one answer was asked for
+            if answer is None:
+                raise InfraError("bad_response", self._describe(None, index, f"HTTP {status} body is not JSON: "
+                                                                f"{data[:200]!r}"), retryable=True) from None
         return parse_chat_response(answer, latency)
 
     def _describe(self, exc: BaseException | None, index: int, detail: str = "") -> str:

@@ -157,3 +157,16 @@ def test_vllm_server_backend_attaches_to_a_running_server(gold_server, tmp_path)
     assert all(t["score"] == 1.0 for t in results["tasks"].values())
     backend = json.loads((tmp_path / "run" / "run.json").read_text())["backend"]
     assert backend.get("server_command") in (None, []), backend
+
+
+def test_a_streamed_answer_is_read_like_one_json_answer(gold_server, tmp_path, clean_scores):
+    """Asked to stream (as some servers and proxies do whatever the client asks), the emulated
+    server answers in server-sent events: text and call arguments in pieces, usage last. The
+    lean client folds them back into one completion, so every score, and the token counts,
+    equal the unstreamed run's."""
+    body = json.dumps({"stream": True, "stream_options": {"include_usage": True}})
+    results, _ = run_against(gold_server, "openai-compatible", tmp_path / "run", "-M", f"extra_body={body}")
+    assert scores(results) == clean_scores
+    assert results["totals"]["infra_errors"] == 0
+    rows = [json.loads(line) for line in (tmp_path / "run" / "samples.jsonl").read_text().splitlines()]
+    assert all(row["output"]["usage"]["completion_tokens"] > 0 for row in rows), "usage came in the last event"

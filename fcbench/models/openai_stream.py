@@ -1,0 +1,94 @@
+"""A streamed Chat Completions answer (server-sent events) put back together as one completion.
+
+fcbench asks for one JSON answer, but some servers and proxies stream whatever is asked, and
+a user may ask for a stream themselves (``-M extra_body='{"stream": true}'``). Such a body is
+``data: {chunk}`` events ending with ``data: [DONE]``; `completion_from_events` folds the
+chunks' deltas into the ``chat.completion`` the server would have sent unstreamed, so the
+answer is read by `fcbench.models.openai_wire.parse_chat_response` like any other:
+
+* ``content``: the pieces joined; ``finish_reason`` and ``usage``: the last given;
+* ``tool_calls``: by ``index``, in the order of their indexes: the first ``id`` and name given
+  (a name comes whole; some servers repeat it in every chunk), the ``arguments`` pieces joined.
+
+A body that is not such a stream (no ``data:`` line that holds a JSON chunk) gives None; an
+event that is not JSON, or a chunk of an unexpected shape, is skipped. Only the first choice
+is read, as for unstreamed answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fcbench.parsing.intake import JsonError, loads
+
+
+def looks_like_events(data: bytes, content_type: str | None) -> bool:
+    """Is this answer body a server-sent event stream?"""
+    return (content_type or "").lower().startswith("text/event-stream") or data.lstrip()[:5] == b"data:"
+
+
+def _joined(old: Any, new: Any) -> Any:
+    """Text pieces joined; a piece of another type replaces text, and text does not extend it."""
+    return new if not isinstance(old, str) else old + new if isinstance(new, str) else old
+
+
+def completion_from_events(data: bytes) -> dict[str, Any] | None:
+    """The ``chat.completion`` that the events in `data` spell, or None when there is none."""
+    content: str | None = None
+    calls: dict[int, dict[str, Any]] = {}
+    finish_reason = usage = None
+    role = "assistant"
+    chunks = 0
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        if not line.startswith("data:"):
+            continue  # event names, ids, comments, blank separators
+        payload = line[5:].strip()
+        if payload == "[DONE]":
+            break
+        try:
+            chunk = loads(payload)
+        except JsonError:
+            continue
+        if not isinstance(chunk, dict):
+            continue
+        chunks += 1
+        if isinstance(chunk.get("usage"), dict):
+            usage = chunk["usage"]
+        choices = chunk.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
+        if choice.get("finish_reason") is not None:
+            finish_reason = choice["finish_reason"]
+        delta = choice.get("delta")
+        if not isinstance(delta, dict):
+            continue
+        if isinstance(delta.get("role"), str):
+            role = delta["role"]
+        if isinstance(delta.get("content"), str):
+            content = (content or "") + delta["content"]
+        for piece in delta.get("tool_calls") or ():
+            if not isinstance(piece, dict):
+                continue
+            index = piece.get("index")
+            call = calls.setdefault(index if isinstance(index, int) and not isinstance(index, bool) else len(calls),
+                                    {"id": None, "type": "function", "function": {"name": None, "arguments": None}})
+            if call["id"] is None and piece.get("id") is not None:
+                call["id"] = piece["id"]
+            function = piece.get("function")
+            if isinstance(function, dict):
+                if call["function"]["name"] is None and function.get("name") is not None:
+                    call["function"]["name"] = function["name"]  # sent whole, once (some servers repeat it)
+                if function.get("arguments") is not None:
+                    call["function"]["arguments"] = _joined(call["function"]["arguments"], function["arguments"])
+    if not chunks:
+        return None
+    message: dict[str, Any] = {"role": role, "content": content or None}
+    if calls:
+        for call in calls.values():
+            if call["function"]["arguments"] is None:
+                call["function"]["arguments"] = ""  # no pieces: no arguments
+        message["tool_calls"] = [calls[i] for i in sorted(calls)]
+    body: dict[str, Any] = {"object": "chat.completion",
+                            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}]}
+    if usage is not None:
+        body["usage"] = usage
+    return body
