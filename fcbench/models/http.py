@@ -15,7 +15,8 @@ request, failed by a timer when the timeout passes, wakes the caller once.
 
 Errors are Python's: `asyncio.TimeoutError` (no connection, or no complete answer within the
 timeout), `ConnectionError`/`OSError`/`asyncio.IncompleteReadError` (refused, reset, cut off),
-`HttpProtocolError` (an answer that is not HTTP, or lines beyond `MAX_LINE`/`MAX_HEADERS`).
+`HttpProtocolError` (an answer that is not HTTP, lines beyond `MAX_LINE`/`MAX_HEADERS`, an answer
+beyond `MAX_ANSWER` bytes; any other fault met while reading an answer is raised as one too).
 A request on a kept-alive connection that the server had closed meanwhile is sent once more
 on a new connection, as browsers do. A cancelled request closes its connection.
 """
@@ -23,6 +24,7 @@ on a new connection, as browsers do. A cancelled request closes its connection.
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 from collections import deque
 from dataclasses import dataclass
@@ -33,6 +35,11 @@ MAX_LINE = 65536
 MAX_HEADERS = 200
 #: most informational (1xx) answers skipped before the final answer to one request
 MAX_INTERIM = 8
+#: largest answer read (head and body): a chat completion is far smaller; beyond, the server is broken
+MAX_ANSWER = 64 * 1024 * 1024
+_DIGITS = re.compile(r"[0-9]{1,20}")
+_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_STATUS_CODE = re.compile(r"[1-9][0-9][0-9]")
 #: bytes read from a connection at once
 RECEIVE_BUFFER = 65536
 
@@ -77,8 +84,12 @@ class _Connection(asyncio.BufferedProtocol):
             return
         self._buf += self._receive[:nbytes]
         try:
+            if len(self._buf) > MAX_ANSWER:
+                raise HttpProtocolError(f"an answer of more than {MAX_ANSWER:,} bytes")
             done = self._parse()
-        except HttpProtocolError as exc:
+        except Exception as exc:  # anything unreadable fails this request now, never the event loop
+            if not isinstance(exc, HttpProtocolError):
+                exc = HttpProtocolError(f"unreadable answer ({type(exc).__name__}: {exc})")
             self._answer.set_exception(exc)
             self.close()
             return
@@ -204,10 +215,11 @@ class _Connection(asyncio.BufferedProtocol):
         if "chunked" in headers.get("transfer-encoding", "").lower():
             self._chunks, self._pos, self._trailers = [], end, False
         elif length is not None:
-            try:
-                self._length = max(int(length), 0)
-            except ValueError:
-                raise HttpProtocolError(f"Content-Length is not a number: {length[:40]!r}") from None
+            if not _DIGITS.fullmatch(length):
+                raise HttpProtocolError(f"Content-Length is not a number: {length[:40]!r}")
+            self._length = int(length)
+            if self._length > MAX_ANSWER:
+                raise HttpProtocolError(f"Content-Length {self._length:,} is beyond {MAX_ANSWER:,} bytes")
         elif status in (204, 304) or 100 <= status < 200:
             self._length = 0
         else:
@@ -230,12 +242,10 @@ class _Connection(asyncio.BufferedProtocol):
                 if line in (b"\r\n", b"\n"):
                     return True
                 continue
-            try:
-                size = int(line.split(b";", 1)[0].strip(), 16)
-            except ValueError:
-                size = -1
-            if size < 0:
+            digits = line.split(b";", 1)[0].strip()
+            if not _HEX_DIGITS.fullmatch(digits):
                 raise HttpProtocolError(f"not a chunk size: {line[:40]!r}")
+            size = int(digits, 16)
             if size == 0:
                 self._pos, self._trailers = eol + 1, True
                 continue
@@ -253,7 +263,7 @@ def _interim(status: int) -> bool:
 
 def _status(line: bytes) -> tuple[str, int]:
     parts = line.decode("latin-1").rstrip("\r\n").split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not _STATUS_CODE.fullmatch(parts[1]):
         raise HttpProtocolError(f"not an HTTP status line: {line[:60]!r}")
     return parts[0], int(parts[1])
 

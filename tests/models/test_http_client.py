@@ -244,6 +244,12 @@ def test_a_new_connection_closed_without_an_answer_is_not_retried():
     b"x" * 70000,
     http("200 OK", ["Transfer-Encoding: chunked"], b"zz\r\n{}\r\n0\r\n\r\n"),
     http("200 OK", ["Transfer-Encoding: chunked"], b"-2\r\n{}\r\n0\r\n\r\n"),
+    http("200 OK", ["Transfer-Encoding: chunked"], b"1_0\r\n" + b"x" * 16 + b"\r\n0\r\n\r\n"),  # int() reads 16
+    b"HTTP/1.1 \xb2\xb3\xb9 OK\r\n\r\n",  # digits to str.isdigit, not to int(): raised a ValueError
+    b"HTTP/1.1 20 OK\r\nContent-Length: 2\r\n\r\n{}",
+    http("200 OK", ["Content-Length: -2"], b"{}"),  # was read as an empty body
+    http("200 OK", ["Content-Length: 1_0"], b"{}"),  # int() reads 10
+    http("200 OK", [f"Content-Length: {65 * 1024 * 1024}"], b"{}"),  # beyond MAX_ANSWER: no waiting for it
 ])
 def test_garbage_is_a_protocol_error_without_waiting_for_the_timeout(answer):
     async def then_hold(writer):
@@ -253,6 +259,23 @@ def test_garbage_is_a_protocol_error_without_waiting_for_the_timeout(answer):
 
     with pytest.raises(HttpProtocolError):
         post_each([then_hold], timeout=60)
+
+
+def test_an_answer_beyond_the_limit_is_a_protocol_error_before_it_ends(monkeypatch):
+    """A server that keeps sending (chunked, or until it closes) is cut off at `MAX_ANSWER`
+    bytes, without waiting for the rest or for the timeout."""
+    monkeypatch.setattr("fcbench.models.http.MAX_ANSWER", 4096)
+
+    async def endless(writer):
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for _ in range(100):
+            writer.write(b"400\r\n" + b"x" * 1024 + b"\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.001)
+        await asyncio.sleep(30)
+
+    with pytest.raises(HttpProtocolError, match="more than 4,096 bytes"):
+        post_each([endless], timeout=60)
 
 
 def test_too_many_header_lines_is_a_protocol_error():
