@@ -1,5 +1,3 @@
-import sys
+from fcbench.cli import entry
 
-from fcbench.cli import main
-
-sys.exit(main())
+entry()

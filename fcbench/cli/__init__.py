@@ -9,7 +9,9 @@ level, so ``fcbench --help`` loads no heavy library.
 from __future__ import annotations
 
 import argparse
+import atexit
 import importlib
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -102,3 +104,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     print(_error_line(message), file=sys.stderr)
     return EXIT_USAGE
+
+
+_finished: list[int] = []  # the exit code, once a command returned one
+
+
+def entry() -> None:
+    """The ``fcbench`` command (the console script and ``python -m fcbench``): `main`, then an
+    exit that skips the interpreter's teardown.
+
+    Why: at exit Python frees every object a command loaded, one by one, with full passes of
+    the garbage collector: about 0.1 s after a 1,000-sample run on a 2-core VM, growing with the
+    run, and spent after everything was written. How: a handler registered with `atexit` before
+    anything else runs last, after every other one (logging's flush, a vLLM server's stop,
+    Ray's shutdown, multiprocessing's clean-up, temporary folders) and after other threads are
+    joined; it flushes stdout and stderr and ends the process with `os._exit`. Files fcbench
+    writes are closed (and synced) by their owners before `main` returns. Only a command that
+    returned its exit code ends this way: an exception that escapes `main` (a bug) gets Python's
+    own traceback and teardown. Tests call `main`, never this.
+    """
+    atexit.register(_end_without_teardown)
+    code = main()
+    _finished.append(code)
+    sys.exit(code)
+
+
+def _end_without_teardown() -> None:
+    if not _finished:
+        return
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`fcbench report | head`) or stream
+            pass
+    os._exit(_finished[0])
