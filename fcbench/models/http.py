@@ -5,8 +5,8 @@ the client's own work per request decides the throughput on this machine's one c
 event loop. This client does what a JSON API call needs and nothing else: one write of the
 request, a status line, headers, and a body sized by ``Content-Length``, by chunked transfer
 coding, or by the server closing the connection (informational 1xx answers before it, such as
-``100 Continue`` or ``103 Early Hints``, are skipped). It never decompresses (it asks for
-``identity``), never follows redirects, and knows no proxies.
+``100 Continue`` or ``103 Early Hints``, are skipped). It asks for ``identity`` (and decodes gzip or
+deflate from a server that compresses anyway), never follows redirects, and knows no proxies.
 
 Why a protocol and not asyncio streams: with streams, every header line is a ``readline``
 call and every request a ``wait_for`` task; here the bytes of an answer (usually one TCP
@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import re
 import ssl
+import zlib
 from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -277,6 +278,25 @@ def _blank_line(buf: bytearray, start: int) -> int:
     return crlf + 3 if crlf >= 0 else -1
 
 
+def _decompressed(response: Response, encoding: str) -> Response:
+    """The answer with its body decoded, for a server that compressed it although the request
+    asked for ``identity``: gzip and deflate (zlib or raw), at most `MAX_ANSWER` bytes."""
+    modes = {"gzip": (16 + zlib.MAX_WBITS,), "x-gzip": (16 + zlib.MAX_WBITS,),
+             "deflate": (zlib.MAX_WBITS, -zlib.MAX_WBITS)}.get(encoding)
+    if modes is None:
+        raise HttpProtocolError(f"an answer in Content-Encoding {encoding[:40]!r}, which fcbench does not read")
+    for wbits in modes:
+        inflater = zlib.decompressobj(wbits)
+        try:
+            body = inflater.decompress(response.body, MAX_ANSWER)
+        except zlib.error:
+            continue
+        if inflater.unconsumed_tail:
+            raise HttpProtocolError(f"a compressed answer of more than {MAX_ANSWER:,} bytes")
+        return Response(response.status, response.headers, body)
+    raise HttpProtocolError(f"an answer in Content-Encoding {encoding} that does not decompress")
+
+
 def _expire(answer: asyncio.Future) -> None:
     if not answer.done():
         answer.set_exception(asyncio.TimeoutError())
@@ -351,7 +371,8 @@ class Origin:
                     self._idle.append(conn)
                 else:
                     conn.close()
-                return response
+                encoding = response.headers.get("content-encoding", "identity").strip().lower()
+                return response if encoding == "identity" else _decompressed(response, encoding)
         finally:
             if self._slots is not None:
                 self._slots.release()

@@ -5,9 +5,11 @@ a kept-alive connection closed while idle, a cut-off body, garbage, silence."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import shutil
 import ssl
 import subprocess
+import zlib
 
 import pytest
 
@@ -206,6 +208,30 @@ def test_endless_informational_answers_are_a_protocol_error():
     """Nine 1xx answers and no final one: a protocol error, not a wait for the timeout."""
     with pytest.raises(HttpProtocolError, match="interim"):
         post_each([b"HTTP/1.1 100 Continue\r\n\r\n" * 9])
+
+
+def test_a_compressed_answer_is_decoded_though_identity_was_asked():
+    """gzip, deflate as zlib data and as raw deflate (both are sent as "deflate" in the wild)."""
+    raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+    raw_deflate = raw.compress(OK_BODY) + raw.flush()
+    answers = [http("200 OK", [f"Content-Length: {len(body)}", f"Content-Encoding: {name}"], body)
+               for name, body in (("gzip", gzip.compress(OK_BODY)), ("deflate", zlib.compress(OK_BODY)),
+                                  ("deflate", raw_deflate), ("identity", OK_BODY))]
+    bodies, seen, accepted = post_each(answers)
+    assert bodies == [OK_BODY] * 4 and accepted == 1
+    assert b"Accept-Encoding: identity" in seen[0]
+
+
+@pytest.mark.parametrize("encoding, body, why", [
+    ("br", b"\x0b\x02\x80{}\x03", "an encoding fcbench does not read"),
+    ("gzip", b"not gzip at all", "bytes that do not decompress"),
+    ("gzip", gzip.compress(b"x" * 10_000), "more than MAX_ANSWER once decompressed (a bomb)"),
+])
+def test_a_compressed_answer_fcbench_cannot_read_is_a_protocol_error(monkeypatch, encoding, body, why):
+    monkeypatch.setattr("fcbench.models.http.MAX_ANSWER", 4096)
+    answer = http("200 OK", [f"Content-Length: {len(body)}", f"Content-Encoding: {encoding}"], body)
+    with pytest.raises(HttpProtocolError):
+        post_each([answer])
 
 
 def test_bytes_beyond_the_answer_keep_the_connection_from_reuse():
