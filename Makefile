@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MODEL ?= reference/lexical
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench clean leaderboards selfgate fuzz bench-scoring
+.PHONY: install run test lint bench clean leaderboards selfgate fuzz bench-scoring soak
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: $(STAMP)
 	$(BIN)/python -m compileall -q fcbench tasks
 	$(BIN)/python benchmarks/throughput.py
 	$(BIN)/python benchmarks/throughput.py --protocol interactive -n 300 --backends openai-compatible,openai,anthropic
+
+# Kills at random moments, resumes, and checks nothing was lost, repeated or changed.
+soak: $(STAMP)
+	$(BIN)/python benchmarks/kill_soak.py --trials 20
+	$(BIN)/python benchmarks/kill_soak.py --trials 10 --protocol interactive
 
 # fcbench's scoring against BFCL's checker on the same answers (needs `make bfcl-venv`).
 bench-scoring: $(STAMP) bfcl-venv
