@@ -10,9 +10,11 @@ answer is read by `fcbench.models.openai_wire.parse_chat_response` like any othe
 * ``tool_calls``: by ``index``, in the order of their indexes: the first ``id`` and name given
   (a name comes whole; some servers repeat it in every chunk), the ``arguments`` pieces joined.
 
-A body that is not such a stream (no ``data:`` line that holds a JSON chunk) gives None; an
-event that is not JSON, or a chunk of an unexpected shape, is skipped. Only the first choice
-is read, as for unstreamed answers.
+A body that is not such a stream (no ``data:`` line that holds a JSON chunk), or a stream cut
+off before its end (neither ``[DONE]`` nor a ``finish_reason``), gives None; an event holding
+an ``error`` gives that error alone (no ``choices``), which the reader turns into an
+infrastructure failure, as for an unstreamed error. An event that is not JSON, or a chunk of an
+unexpected shape, is skipped. Only the first choice is read, as for unstreamed answers.
 """
 
 from __future__ import annotations
@@ -39,11 +41,13 @@ def completion_from_events(data: bytes) -> dict[str, Any] | None:
     finish_reason = usage = None
     role = "assistant"
     chunks = 0
+    done = False
     for line in data.decode("utf-8", errors="replace").splitlines():
         if not line.startswith("data:"):
             continue  # event names, ids, comments, blank separators
         payload = line[5:].strip()
         if payload == "[DONE]":
+            done = True
             break
         try:
             chunk = loads(payload)
@@ -51,6 +55,8 @@ def completion_from_events(data: bytes) -> dict[str, Any] | None:
             continue
         if not isinstance(chunk, dict):
             continue
+        if chunk.get("error") is not None:
+            return {"error": chunk["error"]}  # the server failed mid-stream: no completion (an infra fault)
         chunks += 1
         if isinstance(chunk.get("usage"), dict):
             usage = chunk["usage"]
@@ -79,8 +85,8 @@ def completion_from_events(data: bytes) -> dict[str, Any] | None:
                     call["function"]["name"] = function["name"]  # sent whole, once (some servers repeat it)
                 if function.get("arguments") is not None:
                     call["function"]["arguments"] = _joined(call["function"]["arguments"], function["arguments"])
-    if not chunks:
-        return None
+    if not chunks or (not done and finish_reason is None):
+        return None  # not a stream, or one cut off before its end
     message: dict[str, Any] = {"role": role, "content": content or None}
     if calls:
         for call in calls.values():

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from fcbench.errors import InfraError
 from fcbench.models.openai_stream import completion_from_events, looks_like_events
 from fcbench.models.openai_wire import parse_chat_response
 
@@ -56,7 +57,7 @@ def test_arguments_cut_off_are_malformed_not_a_crash():
 
 
 def test_event_names_comments_bad_events_and_no_done_are_tolerated():
-    body = events(delta(content="a"), "{not json", '"a string"', delta(content="b"), done=False,
+    body = events(delta(content="a"), "{not json", '"a string"', delta("stop", content="b"), done=False,
                   extra=": keep-alive\n\nevent: message\nid: 1\n")
     assert completion_from_events(body)["choices"][0]["message"]["content"] == "ab"
 
@@ -67,8 +68,17 @@ def test_a_call_without_argument_pieces_has_none():
     assert [(c.name, c.arguments) for c in out.tool_calls] == [("ping", {})]
 
 
+def test_an_error_event_is_an_infrastructure_failure_not_an_answer():
+    """A server that fails mid-stream sends an error event: what came before is no answer."""
+    body = events(delta(content="It is "), {"error": {"message": "engine died", "type": "server_error"}})
+    with pytest.raises(InfraError) as info:
+        parse_chat_response(completion_from_events(body))
+    assert info.value.kind == "bad_response" and info.value.retryable and "engine died" in str(info.value)
+
+
 @pytest.mark.parametrize("body, why", [
     (b'{"choices": []}', "plain JSON: no data lines"),
+    (events(delta(content="It is "), done=False), "cut off: no [DONE] and no finish_reason"),
     (b"<html>proxy error</html>", "not a stream at all"),
     (b"data: [DONE]\n\n", "a stream without a single chunk"),
     (b"data: {oops\n\ndata: 12\n\n", "no event holds a JSON object"),
