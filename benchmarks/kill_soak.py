@@ -50,7 +50,9 @@ def run_until_done(command: list[str], run_dir: Path, env: dict[str, str], rng: 
                    longest_s: float) -> tuple[int, int]:
     """(kills, restarts from scratch) before a run of `command` into `run_dir` finished."""
     kills = fresh = 0
-    args = [*command, "--out", str(run_dir)]
+    start = [*command, "--out", str(run_dir)]
+    resume = [sys.executable, "-m", "fcbench", "run", "--resume", str(run_dir)]  # the rest is in run.json
+    args = start
     while True:
         proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -60,11 +62,11 @@ def run_until_done(command: list[str], run_dir: Path, env: dict[str, str], rng: 
             proc.communicate()
             kills += 1
             longest_s *= 1.5  # however slow the machine, some attempt gets the time to finish
-            args = [*command[:4], "--resume", str(run_dir)]
+            args = resume
             continue
         if proc.returncode == 2 and b"start it with --out" in err:  # killed before run.json existed
             fresh += 1
-            args = [*command, "--out", str(run_dir)]
+            args = start
             continue
         if proc.returncode != 0:
             raise SystemExit(f"fcbench run failed ({proc.returncode}): {err.decode(errors='replace')[-400:]}")

@@ -71,7 +71,7 @@ def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float, int
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
-            raise SystemExit(f"{' '.join(argv[1:3])} failed: {err.read().decode().strip()}")
+            raise SystemExit(f"{' '.join(argv[1:4])} failed: {err.read().decode().strip()}")
         out.seek(0)
         return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, out.read().decode()
 

@@ -91,8 +91,8 @@ def infra_error_for_status(status: int, text: str, headers: Mapping[str, str] | 
                            secrets: Iterable[str | None] = ()) -> InfraError:
     """The InfraError for an HTTP error answer; `text` is the server's message (scrubbed here)."""
     kind, retryable = status_kind(status)
-    location = (headers or {}).get("location") or (headers or {}).get("Location")
     if 300 <= status < 400:  # the client asked the wrong URL: retrying it cannot help
+        location = (headers or {}).get("location") or (headers or {}).get("Location")
         text = (f"redirected to {location}; " if location else "a redirect; ") + \
             "fcbench does not follow redirects: give the final URL as --base-url"
     message = scrub(f"HTTP {status} ({kind}): {excerpt(text)}", secrets)

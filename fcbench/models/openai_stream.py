@@ -29,9 +29,13 @@ def looks_like_events(data: bytes, content_type: str | None) -> bool:
     return (content_type or "").lower().startswith("text/event-stream") or data.lstrip()[:5] == b"data:"
 
 
-def _joined(old: Any, new: Any) -> Any:
-    """Text pieces joined; a piece of another type replaces text, and text does not extend it."""
-    return new if not isinstance(old, str) else old + new if isinstance(new, str) else old
+def _arguments(pieces: list[Any]) -> Any:
+    """A call's ``arguments`` from its pieces: text pieces joined (none: no arguments); one piece
+    of another kind (an object sent whole) as it is; a mix as the list, which the reader then
+    calls malformed (arguments that are not an object)."""
+    if all(isinstance(piece, str) for piece in pieces):
+        return "".join(pieces)
+    return pieces[0] if len(pieces) == 1 else pieces
 
 
 def completion_from_events(data: bytes) -> dict[str, Any] | None:
@@ -75,24 +79,25 @@ def completion_from_events(data: bytes) -> dict[str, Any] | None:
             if not isinstance(piece, dict):
                 continue
             index = piece.get("index")
-            call = calls.setdefault(index if isinstance(index, int) and not isinstance(index, bool) else len(calls),
-                                    {"id": None, "type": "function", "function": {"name": None, "arguments": None}})
+            key = index if isinstance(index, int) and not isinstance(index, bool) else len(calls)
+            call = calls.get(key)
+            if call is None:
+                call = calls[key] = {"id": None, "name": None, "pieces": []}
             if call["id"] is None and piece.get("id") is not None:
                 call["id"] = piece["id"]
             function = piece.get("function")
             if isinstance(function, dict):
-                if call["function"]["name"] is None and function.get("name") is not None:
-                    call["function"]["name"] = function["name"]  # sent whole, once (some servers repeat it)
+                if call["name"] is None and function.get("name") is not None:
+                    call["name"] = function["name"]  # sent whole, once (some servers repeat it)
                 if function.get("arguments") is not None:
-                    call["function"]["arguments"] = _joined(call["function"]["arguments"], function["arguments"])
+                    call["pieces"].append(function["arguments"])
     if not chunks or (not done and finish_reason is None):
         return None  # not a stream, or one cut off before its end
     message: dict[str, Any] = {"role": role, "content": content or None}
     if calls:
-        for call in calls.values():
-            if call["function"]["arguments"] is None:
-                call["function"]["arguments"] = ""  # no pieces: no arguments
-        message["tool_calls"] = [calls[i] for i in sorted(calls)]
+        message["tool_calls"] = [{"id": call["id"], "type": "function",
+                                  "function": {"name": call["name"], "arguments": _arguments(call["pieces"])}}
+                                 for _, call in sorted(calls.items())]
     body: dict[str, Any] = {"object": "chat.completion",
                             "choices": [{"index": 0, "message": message, "finish_reason": finish_reason}]}
     if usage is not None:

@@ -197,8 +197,8 @@ class RunStore:
 
     def load_manifest(self) -> RunManifest:
         if not self.run_dir.is_dir():
-            why = "it is a file" if self.run_dir.exists() else "a run stopped before it started leaves none: " \
-                                                                 "start it with --out"
+            why = ("it is a file" if self.run_dir.exists()
+                   else "a run stopped before it started leaves none: start it with --out")
             raise UsageError(f"{self.run_dir}: no such run folder ({why})")
         if not self.manifest_path.exists():
             hint = " (the run stopped before it started: start it with --out)" if unstarted(self.run_dir) else ""

@@ -62,6 +62,16 @@ def test_event_names_comments_bad_events_and_no_done_are_tolerated():
     assert completion_from_events(body)["choices"][0]["message"]["content"] == "ab"
 
 
+def test_arguments_sent_whole_as_an_object_are_read_and_a_mix_is_malformed():
+    whole = events(delta(tool_calls=[call_piece(0, {"city": "Rome"}, id="c0", name="f")]), delta("tool_calls"))
+    assert [(c.name, c.arguments) for c in parse_chat_response(completion_from_events(whole)).tool_calls] == [
+        ("f", {"city": "Rome"})]
+    mixed = events(delta(tool_calls=[call_piece(0, '{"city": ', id="c0", name="f")]),
+                   delta(tool_calls=[call_piece(0, {"city": "Rome"})]), delta("tool_calls"))
+    out = parse_chat_response(completion_from_events(mixed))
+    assert out.tool_calls == () and "not a JSON object" in out.malformed
+
+
 def test_a_call_without_argument_pieces_has_none():
     body = events(delta(tool_calls=[{"index": 0, "id": "c0", "function": {"name": "ping"}}]))
     out = parse_chat_response(completion_from_events(body))
