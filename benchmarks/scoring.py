@@ -72,12 +72,15 @@ def prepared(answers: list[dict], data: Path, rules_name: str, work: Path) -> di
             rounds[k].append(answer)
 
     async def outputs(index: int, batch: list[dict]) -> dict[str, tuple]:
-        path = work / f"round-{index:03d}.jsonl"
-        path.write_text("".join(json.dumps({"id": a["entry_id"], "result": a["result"]}, ensure_ascii=False) + "\n"
-                                for a in batch), encoding="utf-8")
-        model = ReplayModel(f"replay/{path}")
+        models = {}
+        for style in ("prompt", "fc"):  # each style's answers are one model's result file
+            path = work / f"round-{index:03d}-{style}.jsonl"
+            path.write_text("".join(json.dumps({"id": a["entry_id"], "result": a["result"]}, ensure_ascii=False)
+                                    + "\n" for a in batch if a["style"] == style), encoding="utf-8")
+            models[style] = ReplayModel(f"replay/{path}", bfcl_style=style)
         ready = {}
         for answer in batch:
+            model = models[answer["style"]]
             sample = samples[answer["entry_id"]]
             task = tasks[sample.task]
             request = rules.adapt_request(task.build_request(sample, "native"), sample, task)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fcbench.errors import InfraError
+from fcbench.models.api_errors import excerpt
 from fcbench.models.base import GenerateConfig
 from fcbench.models.call_ids import with_call_ids
 from fcbench.parsing.intake import admit_calls, count_of, shown, text_of, type_name
@@ -109,8 +110,11 @@ def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
         if not isinstance(blocks, list):
             raise TypeError("content is not a list")
     except (KeyError, TypeError) as exc:
-        raise InfraError("bad_response", f"not a Messages API answer ({type(exc).__name__}: {exc})",
-                         retryable=True) from None
+        if isinstance(body, dict) and body.get("type") == "error":  # an error sent with status 200
+            raise InfraError("server_error", f"the server answered with an error: {excerpt(shown(body.get('error')))}",
+                             retryable=True) from None
+        raise InfraError("bad_response", f"not a Messages API answer ({type(exc).__name__}: {exc}): "
+                         f"{excerpt(shown(body))}", retryable=True) from None
     texts: list[str] = []
     uses: list[dict[str, Any]] = []
     problems: list[str] = []

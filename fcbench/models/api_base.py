@@ -24,6 +24,7 @@ from fcbench.models.api_errors import sdk_error
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.endpoints import public_url
 from fcbench.models.http_options import HttpOptions, http_option_names, read_http_options
+from fcbench.models.openai_stream import looks_like_events
 from fcbench.models.tool_names import api_safe_names, restore_names
 from fcbench.parsing.intake import JsonError, loads
 from fcbench.records import ModelOutput, Request
@@ -65,6 +66,9 @@ class SDKChatModel(ApiChatModel):
     default_base_url: ClassVar[str]
     #: the API's JSON answer -> ModelOutput (a `fcbench.models.*_wire` parser, as a staticmethod)
     parse_answer: ClassVar[Callable[[Any, float], ModelOutput]]
+    #: server-sent events -> the one JSON answer they stream (None: cut off), for a server or
+    #: proxy that streams although one answer was asked for; None where the API has no folder
+    fold_events: ClassVar[Callable[[bytes], Any] | None] = None
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
                  base_urls: Any = None, http_client: Any = None, **options: Any):
@@ -108,11 +112,17 @@ class SDKChatModel(ApiChatModel):
         start = time.perf_counter()
         try:
             raw = await self._create(client)(**payload)
-            answer = loads(raw.http_response.content)
+            body = raw.http_response.content
         except any_sdk_error as exc:
             raise sdk_error(exc, sdk, [self._api_key]) from None
+        try:
+            answer = loads(body)
         except JsonError as exc:
-            raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
+            answer = None
+            if self.fold_events is not None and looks_like_events(body, raw.http_response.headers.get("content-type")):
+                answer = self.fold_events(body)
+            if answer is None:
+                raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
         return self.parse_answer(answer, time.perf_counter() - start)
 
     def settings(self) -> dict[str, Any]:

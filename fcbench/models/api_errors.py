@@ -76,6 +76,11 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
         return None
 
 
+#: words of a 429 that is not a rate limit but an exhausted quota or budget (OpenAI's
+#: ``insufficient_quota``): waiting cannot help, so it is a billing failure, not retried
+QUOTA_MARKERS = ("insufficient_quota", "billing_hard_limit_reached", "exceeded your current quota")
+
+
 def status_kind(status: int) -> tuple[str, bool]:
     """(kind, retryable) for an HTTP error status."""
     if status in STATUS_KINDS:
@@ -91,6 +96,8 @@ def infra_error_for_status(status: int, text: str, headers: Mapping[str, str] | 
                            secrets: Iterable[str | None] = ()) -> InfraError:
     """The InfraError for an HTTP error answer; `text` is the server's message (scrubbed here)."""
     kind, retryable = status_kind(status)
+    if status == 429 and any(marker in text for marker in QUOTA_MARKERS):
+        kind, retryable = "billing", False
     if 300 <= status < 400:  # the client asked the wrong URL: retrying it cannot help
         location = (headers or {}).get("location") or (headers or {}).get("Location")
         text = (f"redirected to {location}; " if location else "a redirect; ") + \

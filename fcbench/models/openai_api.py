@@ -27,6 +27,7 @@ from typing import Any
 
 from fcbench.models.api_base import SDKChatModel
 from fcbench.models.http_options import HttpOptions
+from fcbench.models.openai_stream import completion_from_events
 from fcbench.models.openai_wire import chat_payload, parse_chat_response
 from fcbench.records import Request
 
@@ -38,6 +39,7 @@ class OpenAIModel(SDKChatModel):
     default_base_url = "https://api.openai.com/v1"
     http_defaults = HttpOptions("OPENAI_API_KEY", max_tokens_field="max_completion_tokens")
     parse_answer = staticmethod(parse_chat_response)
+    fold_events = staticmethod(completion_from_events)
 
     def _payload(self, request: Request) -> dict[str, Any]:
         body = chat_payload(request, self.model_id, self.config, max_tokens_field=self.http.max_tokens_field,

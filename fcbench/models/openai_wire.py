@@ -107,7 +107,9 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     Malformed calls leave `tool_calls` empty (like the text parsers do) and keep the
     raw call text in `text`, after any content, so a reader sees what came back. A message
     without ``tool_calls`` but with the deprecated ``function_call`` (``{"name", "arguments"}``)
-    is read as that one call.
+    is read as that one call. A refusal (``refusal`` without content) is the answer's text. A
+    choice that reports an error (``finish_reason: "error"`` or an ``error`` object, as OpenRouter
+    sends when the upstream provider fails) is an infrastructure failure, never the model's answer.
     """
     try:
         choice = body["choices"][0]
@@ -117,8 +119,15 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     except (KeyError, IndexError, TypeError) as exc:
         raise InfraError("bad_response", f"not a chat completion ({type(exc).__name__}: {exc}): "
                          f"{excerpt(shown(body))}", retryable=True) from None
+    if choice.get("finish_reason") == "error" or isinstance(choice.get("error"), dict):
+        # OpenRouter and some proxies: the upstream provider failed, reported inside a 200
+        raise InfraError("server_error", f"the server reported an error instead of an answer: "
+                         f"{excerpt(shown(choice.get('error') or choice))}", retryable=True)
     text, problem = text_of(message.get("content"))
     text = text or None
+    refusal = message.get("refusal")
+    if text is None and not problem and isinstance(refusal, str) and refusal.strip():
+        text = refusal  # the model's words when it refuses (OpenAI's `refusal` field)
     raw_calls = message.get("tool_calls")
     if not raw_calls and isinstance(message.get("function_call"), dict):
         raw_calls = [message["function_call"]]  # the legacy single call some servers still send

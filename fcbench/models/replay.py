@@ -18,6 +18,10 @@ lines (JSON Lines), one per sample:
   ``calc_area`` for a function named ``calc.area``; in such a list the name is
   mapped back when exactly one function of the sample's library matches it (not
   under ``--rules bfcl``, which compares names as sent; never for text).
+  Text in the result file of an FC model is that model's reply without a tool call, not
+  calls written as text: a path whose BFCL records include a list of calls is read as an
+  FC model's results (``-M bfcl_style=fc|prompt`` says it outright). ``null`` is an answer
+  with neither text nor calls (an FC handler stores it when the message had no content).
 
 PATH may also be a folder: every ``*.json`` / ``*.jsonl`` file below it is read
 (BFCL writes one result file per category).
@@ -38,6 +42,7 @@ second lens, e.g. ``multiple_0#names``) falls back to the record of ``X``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -58,15 +63,23 @@ def _is_bfcl(record: dict[str, Any]) -> bool:
     return "result" in record and not any(k in record for k in _RECORD_KEYS)
 
 
-def bfcl_output(result: Any) -> ModelOutput:
+#: ``-M bfcl_style``: how text in BFCL result records is read (see the module docstring)
+BFCL_STYLES = ("auto", "prompt", "fc")
+
+
+def bfcl_output(result: Any, fc_model: bool = False) -> ModelOutput:
     """A BFCL ``result`` value as a ModelOutput (never raises on odd shapes: they are malformed).
 
-    Text (a prompting model's answer) is left as text, marked `calls_in_text`: the
-    rules profile's decoder reads it, once, in the pipeline. A list is an FC model's
-    calls; the list itself stays in `raw`, for BFCL's own decoder under ``--rules bfcl``.
+    Text from a prompting model is its answer, marked `calls_in_text`: the rules profile's
+    decoder reads it, once, in the pipeline. Text from an FC model (`fc_model`) is a reply
+    that made no tool call; it is read as any native reply's text is (fcbench's rules read
+    calls in it, BFCL's FC decoder does not). A list is an FC model's calls; the list itself
+    stays in `raw`, for BFCL's own decoder under ``--rules bfcl``. ``None`` is an empty answer.
     """
     if isinstance(result, str):
-        return ModelOutput(text=result, calls_in_text=True)
+        return ModelOutput(text=result, calls_in_text=not fc_model)
+    if result is None:
+        return ModelOutput(finish_reason="stop")
     if not isinstance(result, list):
         return ModelOutput(malformed="BFCL result is neither text nor a list of calls", raw=result)
     calls: list[ToolCall] = []
@@ -88,9 +101,9 @@ def bfcl_output(result: Any) -> ModelOutput:
     return ModelOutput(tool_calls=tuple(calls), finish_reason="tool_calls" if calls else "stop", raw=result)
 
 
-def _output_from_record(record: dict[str, Any]) -> ModelOutput:
+def _output_from_record(record: dict[str, Any], fc_model: bool) -> ModelOutput:
     if _is_bfcl(record):
-        return bfcl_output(record["result"])
+        return bfcl_output(record["result"], fc_model)
     return output_from_record(record)
 
 
@@ -131,14 +144,14 @@ def recorded_turns(record: dict[str, Any]) -> list[ModelOutput] | None:
     return turns
 
 
-def load_replay_records(path: Path) -> tuple[dict[str, ModelOutput], set[str]]:
+def load_replay_records(path: Path, bfcl_style: str = "auto") -> tuple[dict[str, ModelOutput], set[str]]:
     """Recorded outputs by sample id, and the ids whose record is in BFCL's result format.
 
     The file itself must be readable JSON Lines of objects with an id (else one
     `UsageError` naming the file and line); what a record says about the answer is
     the model's business: any field of any type is read by `fcbench.parsing.intake`.
     """
-    outputs, bfcl_ids, _ = load_replay_file(path)
+    outputs, bfcl_ids, _ = load_replay_file(path, bfcl_style=bfcl_style)
     return outputs, bfcl_ids
 
 
@@ -156,13 +169,45 @@ def _batch_output(record: dict[str, Any]) -> tuple[str, ModelOutput] | None:
     return record["custom_id"], ModelOutput(infra_error=InfraFailure(body.kind, str(body)))
 
 
-def load_replay_file(path: Path, batch_ids: set[str] | None = None
+def load_replay_file(path: Path, batch_ids: set[str] | None = None, bfcl_style: str = "auto"
                      ) -> tuple[dict[str, ModelOutput], set[str], dict[str, list[ModelOutput]]]:
     """`load_replay_records` plus the recorded turns of interactive runs by sample id; the ids
-    answered by OpenAI batch output lines are added to `batch_ids`."""
+    answered by OpenAI batch output lines are added to `batch_ids`.
+
+    `bfcl_style` says whose BFCL results these are: "prompt" or "fc" (a model with native tool
+    calls); "auto" takes "fc" when some BFCL record holds a list of calls."""
+    if bfcl_style not in BFCL_STYLES:
+        raise UsageError(f"bfcl_style must be one of {', '.join(BFCL_STYLES)}, not {bfcl_style!r}")
+    records = list(_records(Path(path)))
+    fc_model = bfcl_style == "fc" or (bfcl_style == "auto" and any(
+        isinstance(r, dict) and _is_bfcl(r) and isinstance(r["result"], list) for _, r in records))
     outputs: dict[str, ModelOutput] = {}
     bfcl_ids: set[str] = set()
     transcripts: dict[str, list[ModelOutput]] = {}
+    for where, record in records:
+        batch_line = _batch_output(record) if isinstance(record, dict) else None
+        if batch_line is not None:  # its failures are kept: they say why there is no answer
+            outputs[batch_line[0]] = batch_line[1]
+            if batch_ids is not None:
+                batch_ids.add(batch_line[0])
+            continue
+        key = _record_id(record)
+        if key is None:
+            what = "not a JSON object" if not isinstance(record, dict) else "no 'sample_id' or 'id' string"
+            raise UsageError(f"{where}: not a replay record ({what})")
+        output = _output_from_record(record, fc_model)
+        if output.infra_error is None:  # a recorded infra failure is no answer
+            outputs[key] = output
+            if _is_bfcl(record):
+                bfcl_ids.add(key)
+            turns = recorded_turns(record)
+            if turns is not None:
+                transcripts[key] = turns
+    return outputs, bfcl_ids, transcripts
+
+
+def _records(path: Path) -> Iterator[tuple[str, Any]]:
+    """("file:line", decoded JSON) of every non-blank line of the replay files."""
     for file in _files(Path(path)):
         try:
             data = file.read_bytes()
@@ -172,28 +217,9 @@ def load_replay_file(path: Path, batch_ids: set[str] | None = None
             if not line.strip():
                 continue
             try:
-                record = loads(line)
+                yield f"{file}:{lineno}", loads(line)
             except JsonError as exc:
                 raise UsageError(f"{file}:{lineno}: not a replay record (not JSON: {exc})") from None
-            batch_line = _batch_output(record) if isinstance(record, dict) else None
-            if batch_line is not None:  # its failures are kept: they say why there is no answer
-                outputs[batch_line[0]] = batch_line[1]
-                if batch_ids is not None:
-                    batch_ids.add(batch_line[0])
-                continue
-            key = _record_id(record)
-            if key is None:
-                what = "not a JSON object" if not isinstance(record, dict) else "no 'sample_id' or 'id' string"
-                raise UsageError(f"{file}:{lineno}: not a replay record ({what})")
-            output = _output_from_record(record)
-            if output.infra_error is None:  # a recorded infra failure is no answer
-                outputs[key] = output
-                if _is_bfcl(record):
-                    bfcl_ids.add(key)
-                turns = recorded_turns(record)
-                if turns is not None:
-                    transcripts[key] = turns
-    return outputs, bfcl_ids, transcripts
 
 
 def undo_underscores(output: ModelOutput, library_names: set[str]) -> ModelOutput:
@@ -217,12 +243,16 @@ def undo_underscores(output: ModelOutput, library_names: set[str]) -> ModelOutpu
 class ReplayModel(Model):
     provider = "replay"
     offline = True
+    passthrough_options = frozenset({"bfcl_style"})
 
     def __init__(self, name: str, config: GenerateConfig | None = None, **options: Any):
         super().__init__(name, config, **options)
         self.path = Path(name.split("/", 1)[1])
         self.batch_ids: set[str] = set()
-        self.outputs, self.bfcl_ids, self.transcripts = load_replay_file(self.path, self.batch_ids)
+        style = str(options.get("bfcl_style", "auto"))
+        self.outputs, self.bfcl_ids, self.transcripts = load_replay_file(self.path, self.batch_ids, style)
+        fc = style == "fc" or (style == "auto" and any(isinstance(self.outputs[k].raw, list) for k in self.bfcl_ids))
+        self.bfcl_style = ("fc" if fc else "prompt") if self.bfcl_ids else None
 
     async def generate(self, request: Request) -> ModelOutput:
         key = request.sample_id
@@ -246,4 +276,4 @@ class ReplayModel(Model):
 
     def settings(self) -> dict:
         return {"provider": self.provider, "path": str(self.path), "records": len(self.outputs),
-                "bfcl_records": len(self.bfcl_ids)}
+                "bfcl_records": len(self.bfcl_ids), "bfcl_style": self.bfcl_style}

@@ -64,10 +64,11 @@ def loads(data: str | bytes | bytearray) -> Any:
     """`json.loads` that never raises `RecursionError`: a document nested deeper than
     Python's decoder can go is read by a small iterative parser that keeps `PARSE_DEPTH`
     levels and puts `DEEP` in place of anything below. Raises `JsonError` for non-JSON
-    (including bytes that are not UTF-8)."""
+    (including bytes that are not UTF-8). Bytes may open with a UTF-8 byte order mark, as
+    `json.loads` of bytes allows (some proxies and Windows tools write one)."""
     if isinstance(data, (bytes, bytearray)):
         try:
-            data = bytes(data).decode("utf-8")
+            data = bytes(data).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise JsonError(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     try:

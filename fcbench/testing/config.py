@@ -12,7 +12,7 @@ from fcbench.errors import UsageError
 BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls",
               "stepwise", "placeholder", "recovering", "endless")  # the last four: multi-turn agents
 #: Faults it can inject instead of (or on the way to) an answer.
-FAULTS = ("429", "500", "529", "timeout", "drop")
+FAULTS = ("429", "500", "529", "timeout", "drop", "quota")  # quota: a 429 that is an exhausted budget
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,8 @@ FAULT_ERRORS: dict[str, tuple[int, str, str | None, str, str]] = {
             "The emulated server had an internal error (injected fault)."),
     "529": (529, "overloaded_error", None, "overloaded_error",
             "The emulated server is overloaded (injected fault)."),
+    "quota": (429, "insufficient_quota", "insufficient_quota", "rate_limit_error",
+              "You exceeded your current quota, please check your plan and billing details (injected fault)."),
 }
 
 

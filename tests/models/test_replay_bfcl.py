@@ -8,6 +8,7 @@ import json
 import pytest
 from conftest import REPO, run_cli, write_jsonl
 
+from fcbench.errors import UsageError
 from fcbench.models.replay import ReplayModel, bfcl_output, undo_underscores
 from fcbench.parsing.intake import read_answer
 from fcbench.records import ModelOutput, Request, Tool, ToolCall
@@ -28,6 +29,7 @@ FIXTURES = REPO / "tests" / "fixtures"
     ([[{"ls": "{}"}]], [], [], True, "multi-turn nested lists are not single-turn answers"),
     ([{"f": "{not json"}], [], [], True, "argument string that is not JSON"),
     (42, [], [], True, "neither text nor a list"),
+    (None, [], [], False, "null: an FC handler's record of a reply with no content and no call"),
 ])
 def test_bfcl_result_shapes(result, names, args, malformed, why):
     # Text is read by the pipeline's decoder whatever the run's mode (here: native).
@@ -47,6 +49,67 @@ def test_bfcl_result_shapes(result, names, args, malformed, why):
 def test_underscore_names_are_mapped_back(called, library, expected, why):
     out = undo_underscores(ModelOutput(tool_calls=(ToolCall(called, {}),)), library)
     assert out.tool_calls[0].name == expected, why
+
+
+@pytest.mark.parametrize("records, option, style, why", [
+    ([{"id": "a", "result": "[f(x=1)]"}], "auto", "prompt", "only text: a prompting model's results"),
+    ([{"id": "a", "result": "[f(x=1)]"}, {"id": "b", "result": [{"f": "{}"}]}], "auto", "fc",
+     "a list of calls anywhere makes the path an FC model's results"),
+    ([{"id": "a", "result": "[f(x=1)]"}, {"id": "b", "result": [{"f": "{}"}]}], "prompt", "prompt",
+     "the option says it outright"),
+    ([{"id": "a", "result": "[f(x=1)]"}], "fc", "fc", "an FC model that never called a tool"),
+])
+def test_bfcl_style_of_a_result_path(tmp_path, records, option, style, why):
+    path = write_jsonl(tmp_path / "r.json", records)
+    model = ReplayModel(f"replay/{path}", bfcl_style=option)
+    assert model.settings()["bfcl_style"] == style, why
+    text = asyncio.run(model.generate(Request("a", "parameter_value", "native", ())))
+    # an FC model's text is a reply without a tool call, not calls written as text
+    assert text.calls_in_text is (style == "prompt"), why
+
+
+def test_bfcl_style_option_is_checked(tmp_path):
+    path = write_jsonl(tmp_path / "r.json", [{"id": "a", "result": "x"}])
+    with pytest.raises(UsageError, match="bfcl_style must be one of auto, prompt, fc"):
+        ReplayModel(f"replay/{path}", bfcl_style="gemini")
+
+
+def test_fc_model_text_and_null_under_both_rules(tmp_path):
+    """BFCL's FC handlers store a reply without tool calls as its text (or null): BFCL's FC
+    decoder reads no call in it. So on an irrelevance item it passes, and on a call item it
+    fails, even when the text spells the right call; fcbench's rules read calls in a native
+    reply's text (the calls-in-text row) and count null as no answer."""
+    from fcbench.running.pipeline import score_output
+    from fcbench.scoring.profiles import BFCL, FCBENCH
+    from fcbench.task_registry import discover_tasks
+
+    suite = tmp_path / "suite"
+    assert run_cli("data", "import", "bfcl", "--from", str(FIXTURES / "bfcl"), "--out", str(suite)).returncode == 0
+    tasks = discover_tasks()
+    samples = {s.id: (s, tasks[name]) for name in ("parameter_value", "name_detection")
+               for s in tasks[name].load("test", suite)}
+    path = write_jsonl(tmp_path / "fc.json", [
+        {"id": "simple_0", "result": "[geometry.triangle_area(base=10, height=5)]"},
+        {"id": "irrelevance_0", "result": "[geometry.triangle_area(base=10, height=5)]"},
+        {"id": "irrelevance_1", "result": None},
+        {"id": "multiple_0", "result": [{"get_weather": '{"city": "Paris", "unit": "celsius"}'}]},
+    ])
+    model = ReplayModel(f"replay/{path}")
+    verdicts = {}
+    for sample_id in ("simple_0", "irrelevance_0", "irrelevance_1"):
+        sample, task = samples[sample_id]
+        for rules in (BFCL, FCBENCH):
+            request = rules.adapt_request(task.build_request(sample, "native"), sample, task)
+            result = score_output(sample, task, request, asyncio.run(model.generate(request)), rules)
+            verdicts[(sample_id, rules.name)] = (result.passed, result.failures)
+    assert verdicts == {
+        ("simple_0", "bfcl"): (False, ("no_call",)),       # BFCL: ast_decoder:decoder_failed
+        ("simple_0", "fcbench"): (True, ()),
+        ("irrelevance_0", "bfcl"): (True, ()),             # BFCL: no call decoded
+        ("irrelevance_0", "fcbench"): (False, ("extra_call",)),
+        ("irrelevance_1", "bfcl"): (True, ()),
+        ("irrelevance_1", "fcbench"): (True, ()),
+    }
 
 
 def test_replay_falls_back_from_variant_ids(tmp_path):
