@@ -117,13 +117,19 @@ class ToolCall:
 
 @dataclass(frozen=True)
 class Message:
-    """A chat message. Assistant messages may carry calls; tool messages carry a result."""
+    """A chat message. Assistant messages may carry calls; tool messages carry a result.
+
+    `reasoning` is what the model thought before an assistant turn of a live conversation, in
+    its API's own form (`fcbench.models.reasoning`), sent back on the next turn; it is not
+    part of the message's record (`to_dict`).
+    """
 
     role: Role
     content: str | None = None
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
     name: str | None = None  # the tool's name, on tool messages
+    reasoning: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return _drop_empty({"role": self.role, "content": self.content,

@@ -66,7 +66,7 @@ def test_infrastructure_errors_never_carry_the_password(tmp_path, monkeypatch):
     code, out, err = cli("run", "--model", "openai-compatible/x", "--base-url", f"http://bob:{PASSWORD}@127.0.0.1:9/v1",
                          "--tasks", "parameter_value", "--limit", "2", "--retries", "0", "--out", str(run_dir),
                          "--quiet")
-    assert code == 0, err
+    assert code == 3, err  # nothing was scored
     lines = (run_dir / "samples.jsonl").read_text().splitlines()
     assert all(json.loads(line)["status"] == "infra_error" for line in lines)
     assert "127.0.0.1:9" in lines[0]

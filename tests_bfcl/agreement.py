@@ -51,6 +51,8 @@ ROWS: dict[str, tuple[str, ...]] = {
     "fc-names": ("fc_dotted_name",),
     "fc-arguments-object": ("fc_args_object",),
     "fc-two-names": ("fc_two_keys",),
+    "fc-call-strings": ("fc_call_string",),
+    "fc-empty-arguments": ("fc_call_blank_args",),
     "bare-literals": ("bare_literals",),
     "unary-quirk": ("unary_operator",),
     "tuples": ("tuple_value",),
@@ -190,6 +192,9 @@ def explain(answer: dict, bfcl: dict, result, entry: dict) -> str | None:
         return "gold-dict-value-slip"
     if style == "prompt" and category in ("simple_java", "simple_javascript"):
         return "java-js-text"
+    for row in ("fc-call-strings", "fc-empty-arguments"):  # FC record shapes, on any category
+        if cls in ROWS[row]:
+            return row
     if "irrelevance" in category:  # BFCL saw no call; fcbench saw a broken one, or read one
         return "malformed-no-call" if "malformed_output" in result.failures else "calls-in-text"
     if cls == "string_normalized":

@@ -98,6 +98,8 @@ def fc_only(item: Item, calls: list[Call], how: str) -> Any:
         return [{name: json.loads(args)} for element in base for name, args in element.items()]
     if how == "fc_element_empty":
         return base + [{}]
+    if how == "fc_call_string":  # each element the call written as text
+        return prompt_calls(calls, item.language, item.docs, Variant())
     if how == "fc_two_keys":
         return [{**element, "other_tool": "{}"} for element in base]
     if how == "fc_args_null":
@@ -139,7 +141,7 @@ def _fc_newline(answer: list[dict]) -> list[dict] | None:
 
 FC_ONLY = ("fc_dotted_name", "fc_text_reply", "fc_empty_text", "fc_empty_list", "fc_args_not_json",
            "fc_args_object", "fc_element_empty", "fc_two_keys", "fc_args_null", "fc_quoted_strings", "fc_raw_json",
-           "fc_value_newline")
+           "fc_value_newline", "fc_call_string")
 VARIANT_CLASSES = {
     "java_no_long_suffix": Variant(long_suffix=False), "java_no_float_suffix": Variant(float_suffix=False),
     "unquoted_string_items": Variant(quote_string_items=False), "java_add_block": Variant(add_block=True),
@@ -201,7 +203,7 @@ IRRELEVANCE_PROMPT = ("prose", "empty_list", "empty_text", "call", "call_no_args
                       "list_of_empty_dict", "no_brackets_call", "bare_word", "lines_of_calls", "call_end_of_turn")
 IRRELEVANCE_FC = ("fc_text_reply", "fc_empty_text", "fc_empty_list", "fc_call", "fc_call_empty_args",
                   "fc_element_empty", "fc_args_null", "fc_args_not_json", "fc_two_calls", "fc_none", "fc_empty_dict",
-                  "fc_args_list")
+                  "fc_args_list", "fc_call_string", "fc_call_blank_args")
 
 
 def irrelevance_answers(item: Item, per_style: int | None) -> list[tuple[str, str, Any]]:
@@ -224,7 +226,7 @@ def irrelevance_answers(item: Item, per_style: int | None) -> list[tuple[str, st
         "fc_call": [{name: args}], "fc_call_empty_args": [{name: "{}"}], "fc_element_empty": [{}],
         "fc_args_null": [{name: "null"}], "fc_args_not_json": [{name: args[:-1] or "{"}],
         "fc_two_calls": [{name: args}, {name: args}], "fc_none": None, "fc_empty_dict": {},
-        "fc_args_list": [{name: "[1, 2]"}],
+        "fc_args_list": [{name: "[1, 2]"}], "fc_call_string": [text], "fc_call_blank_args": [{name: ""}],
     }
     out: list[tuple[str, str, Any]] = []
     for style, table in (("prompt", prompt), ("fc", fc)):

@@ -191,6 +191,8 @@ def render_table(run: Run, show_mean: bool = False):
     totals = run.manifest.totals if run.manifest is not None else {}
     lat = totals.get("latency_s") or {}
     caption = [f"infra failures {results.totals.infra_errors} (excluded from scores)"]
+    if totals.get("truncated"):
+        caption.append(f"{totals['truncated']} answers cut off at the token limit")
     if totals.get("prompt_tokens") or totals.get("completion_tokens"):
         caption.append(f"tokens {totals.get('prompt_tokens', 0)} in / {totals.get('completion_tokens', 0)} out")
     if totals.get("cost_usd_estimate") is not None:

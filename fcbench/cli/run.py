@@ -166,6 +166,11 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+#: exit code of a run that scored nothing, or stopped early because every request would fail
+#: (2 is a bad argument or file, 1 a bug); the run folder is kept for --resume
+NOT_SCORED = 3
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import asyncio
     import gc
@@ -207,8 +212,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = wide_console()
     out.print(render_table(run, show_mean=args.mean))
     out.print(f"run folder: {run_dir}")
-    unanswered = run.results.totals.infra_errors
-    if unanswered:
-        print(f"fcbench: {unanswered} samples ended in infrastructure failures (excluded from scores); "
+    totals = run.results.totals
+    truncated = (run.manifest.totals if run.manifest is not None else {}).get("truncated")
+    if truncated:
+        print(f"fcbench: {truncated} answers stopped at the token limit (--max-tokens "
+              f"{config.sampling.max_tokens}) and were scored as they are; a thinking model may need more",
+              file=sys.stderr)
+    stopped_by = None if on_ray else runner.stopped_by
+    if stopped_by is not None:
+        print(f"fcbench: stopped: the first answers failed with {stopped_by[:300]}; the {totals.missing} "
+              f"samples not yet asked were not sent. Fix it, then --resume {run_dir}", file=sys.stderr)
+        return NOT_SCORED
+    if totals.infra_errors:
+        print(f"fcbench: {totals.infra_errors} samples ended in infrastructure failures (excluded from scores); "
               f"run again with --resume {run_dir}", file=sys.stderr)
-    return 0
+    return NOT_SCORED if totals.infra_errors and not totals.scored else 0

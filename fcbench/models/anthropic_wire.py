@@ -67,6 +67,8 @@ def anthropic_messages(messages: Iterable[Message]) -> tuple[str | None, list[di
                            "content": m.content or ""})
         else:
             role = "assistant" if m.role == "assistant" else "user"
+            if m.role == "assistant" and m.reasoning:  # thinking opens the turn, exactly as it came
+                blocks.extend(m.reasoning.get("thinking_blocks") or ())
             if m.content:
                 blocks.append({"type": "text", "text": m.content})
             for call in m.tool_calls:

@@ -99,9 +99,14 @@ class SDKChatModel(ApiChatModel):
         return importlib.import_module(self.sdk_name)
 
     def _open_client(self) -> Any:
-        client_class = getattr(self._sdk(), self.client_class)
-        self._client = client_class(api_key=self._api_key, base_url=self.base_url, max_retries=0,
-                                    timeout=self.http.timeout, http_client=self._http_client)
+        sdk = self._sdk()
+        # Redirects are not followed (the SDKs' default is to follow them): a 3xx is then an
+        # infrastructure failure naming the Location, as on openai-compatible/, and the key
+        # (Anthropic's x-api-key header survives httpx's cross-origin redirects) never goes
+        # to a host the user did not name.
+        http_client = self._http_client or sdk.DefaultAsyncHttpxClient(follow_redirects=False)
+        self._client = getattr(sdk, self.client_class)(api_key=self._api_key, base_url=self.base_url, max_retries=0,
+                                                       timeout=self.http.timeout, http_client=http_client)
         return self._client
 
     async def _generate(self, request: Request) -> ModelOutput:

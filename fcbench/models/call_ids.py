@@ -9,6 +9,7 @@ identically.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from fcbench.records import Message, ToolCall
 
@@ -41,7 +42,7 @@ def with_call_ids(messages: Iterable[Message]) -> list[Message]:
             calls = tuple(c if c.id else ToolCall(c.name, c.arguments, c.label, fresh())
                           for c in message.tool_calls)
             pending = list(calls)
-            message = Message(message.role, message.content, calls, message.tool_call_id, message.name)
+            message = replace(message, tool_calls=calls)  # the rest (its reasoning too) kept
         elif message.role == "tool":
             call_id = message.tool_call_id
             if call_id:

@@ -20,6 +20,7 @@ from fcbench.errors import InfraError
 from fcbench.models.api_errors import excerpt
 from fcbench.models.base import GenerateConfig
 from fcbench.models.call_ids import with_call_ids
+from fcbench.models.reasoning import REASONING_FIELDS
 from fcbench.parsing.intake import admit_calls, count_of, shown, text_of
 from fcbench.records import Message, ModelOutput, Request, Tool, Usage
 
@@ -42,6 +43,9 @@ def openai_messages(messages: Iterable[Message], *, tool_names: bool = False) ->
                                         "function": {"name": c.name,
                                                      "arguments": json.dumps(c.arguments, ensure_ascii=False)}}
                                        for c in m.tool_calls]})
+            for field in REASONING_FIELDS:  # as the server sent it (DeepSeek and Kimi require it)
+                if m.reasoning and m.reasoning.get(field):
+                    out[-1][field] = m.reasoning[field]
         elif m.role == "tool":
             d = {"role": "tool", "tool_call_id": m.tool_call_id, "content": m.content or ""}
             if tool_names and m.name:

@@ -31,6 +31,7 @@ from typing import Any
 
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import Model
+from fcbench.models.reasoning import reasoning_of
 from fcbench.parsing.intake import read_answer
 from fcbench.records import (
     InfraFailure,
@@ -257,7 +258,8 @@ async def converse(task: Task, sample: Sample, mode: Mode, model: Model, policy:
             final = output
             break
         calls = [replace(c, id=_fresh_id(c.id, used), label=None) for c in calls]
-        added.append(Message("assistant", output.text or None, tool_calls=tuple(calls)))
+        added.append(Message("assistant", output.text or None, tool_calls=tuple(calls),
+                             reasoning=reasoning_of(output.raw)))
         for call in calls:
             if len(made) >= max_calls:
                 exhausted = True

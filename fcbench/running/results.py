@@ -128,4 +128,7 @@ def runtime_totals(latest: Iterable[SampleResult]) -> dict[str, Any]:
         "completion_tokens": sum(r.output.usage.completion_tokens for r in answered),
         "latency_s": latency_summary([r.output.latency_s for r in answered]),
         "retried_attempts": sum(max(0, r.output.attempts - 1) for r in latest),
+        # answers that stopped at the token limit (OpenAI's "length", Anthropic's "max_tokens"):
+        # scored as they are, but a reader must know a low score may be --max-tokens' doing
+        "truncated": sum(1 for r in answered if r.output.finish_reason == "length"),
     }

@@ -143,6 +143,30 @@ def plan_tasks(config: RunConfig) -> list[TaskPlan]:
     return plans
 
 
+class FirstAnswerGuard:
+    """Stops a run whose first answers say the set-up is wrong for every request.
+
+    A wrong API key, a model name the server does not know, or an account without credit
+    fails every request the same way, at once. When such a failure (`FATAL_KINDS`) comes
+    before any answer did, nothing more is sent: the samples not yet asked stay unrecorded
+    for ``--resume``, and the run says why it stopped. Once an answer has come back, these
+    kinds are one sample's failure like any other (a proxy may refuse one prompt with 403).
+    """
+
+    FATAL_KINDS = frozenset({"auth", "billing", "not_found"})
+
+    def __init__(self) -> None:
+        self.answered = False
+        self.stopped: str | None = None
+
+    def saw(self, infra_kind: str | None, message: str) -> None:
+        """One request's outcome: None for an answer, else the infrastructure failure's kind."""
+        if infra_kind is None:
+            self.answered = True
+        elif infra_kind in self.FATAL_KINDS and not self.answered and self.stopped is None:
+            self.stopped = f"{infra_kind}: {message}"
+
+
 def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, Any]:
     fields = {
         "model": config.model,
@@ -208,6 +232,8 @@ class Runner:
         check_batch_run(config)
         self.fields = fingerprint_fields(config, self.plans)
         self.fingerprint = fingerprint(self.fields)
+        #: why the run stopped before asking every sample (`FirstAnswerGuard`), once it has run
+        self.stopped_by: str | None = None
 
     def _manifest(self) -> dict[str, Any]:
         return {
@@ -318,25 +344,36 @@ class Runner:
 
         interactive = [(p, s) for p, s in todo if self.interactive(p)]
         batcher = TurnBatcher(self.model, len(interactive)) if self.model.batched and interactive else None
+        guard = FirstAnswerGuard()
 
         async def converse(plan: TaskPlan, sample: Sample) -> None:
             # A batched backend has no in-flight limit: every conversation takes part in each turn's batch.
             async with semaphore if batcher is None else contextlib.nullcontext():
                 try:
+                    if guard.stopped is not None:
+                        return  # left for --resume
                     result = await run_interactive(plan.task, sample, self.config.mode, batcher or self.model,
                                                    self.config.retry, self.config.budget, self.judge)
                 finally:
                     if batcher is not None:
                         batcher.finished()
+            guard.saw(result.output.infra_error.kind if result.output.infra_error else None,
+                      result.output.infra_error.message if result.output.infra_error else "")
             record(plan, result)
 
         async def one(plan: TaskPlan, sample: Sample) -> None:
             if self.interactive(plan):
                 return await converse(plan, sample)
             async with semaphore:
+                if guard.stopped is not None:
+                    return  # left for --resume
                 request = self.request_for(plan, sample)
                 started = time.perf_counter()
                 answer, attempts = await ask(self.model, request, self.config.retry)
+                if isinstance(answer, InfraError):
+                    guard.saw(answer.kind, str(answer))
+                else:
+                    guard.saw(None, "")
                 result = await self._finish(plan, sample, request, answer, attempts, time.perf_counter() - started)
             record(plan, result)
 
@@ -364,6 +401,9 @@ class Runner:
         manifest["finished"] = session["finished"]
         manifest["status"] = "complete" if results.totals.infra_errors == 0 else "incomplete"
         manifest.pop("stopped_by", None)
+        self.stopped_by = guard.stopped
+        if guard.stopped is not None:
+            manifest["status"], manifest["stopped_by"] = "stopped", guard.stopped[:500]
         manifest["backend"] = self.model.settings()  # now with what the backend learned while running
         totals = {**results.totals.to_dict(), **runtime_totals(final.values())}
         totals["cost_usd_estimate"] = estimate_cost(self.config.model, totals["prompt_tokens"],

@@ -80,6 +80,11 @@ async def _model_request(request: web.Request, provider: Provider) -> web.Stream
         if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
             stats.bad_request()
             return provider.error(400, "emulated server: the request needs a 'messages' list")
+        if state.config.thinking:
+            lost = wire.lost_thinking(payload, provider.name)
+            if lost is not None:
+                stats.bad_request()
+                return provider.error(400, lost)
         conv = provider.parse(payload)
         try:
             entry = state.script.match(conv)
@@ -175,6 +180,8 @@ def answer_body(state: EmulatorState, provider: Provider, payload: dict[str, Any
                                       created=int(time.time()), prompt_tokens=tokens)
     else:
         body = wire.anthropic_message(reply, response_id=f"msg_emu{n:08d}", model=model, input_tokens=tokens)
+    if state.config.thinking:
+        body = wire.add_thinking(body, provider.name, n)
     return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 

@@ -12,7 +12,10 @@ from fcbench.errors import UsageError
 BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls",
               "stepwise", "placeholder", "recovering", "endless")  # the last four: multi-turn agents
 #: Faults it can inject instead of (or on the way to) an answer.
-FAULTS = ("429", "500", "529", "timeout", "drop", "quota")  # quota: a 429 that is an exhausted budget
+#: The transient ones (a retry may succeed) are the default; "quota" (a 429 for an exhausted budget)
+#: and "401" (a refused key) fail every retry, and are asked for by name.
+TRANSIENT_FAULTS = ("429", "500", "529", "timeout", "drop")
+FAULTS = (*TRANSIENT_FAULTS, "quota", "401")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class ServerConfig:
     behaviour: str | Mapping[str, float] = "gold"
     latency_s: float = 0.0
     fault_rate: float = 0.0
-    faults: Sequence[str] = FAULTS
+    faults: Sequence[str] = TRANSIENT_FAULTS
     hang_s: float = 5.0
     retry_after_s: float = 0.05
     seed: int = 0
@@ -71,6 +74,9 @@ class ServerConfig:
     raw_replies: Mapping[str, bytes] | None = None
     #: the batch endpoints' timing and failures
     batches: BatchSettings = field(default_factory=BatchSettings)
+    #: answer as a thinking model does (Anthropic ``thinking`` blocks, ``reasoning_content``) and,
+    #: like those APIs, refuse a conversation whose tool-calling assistant turns lost it (400)
+    thinking: bool = False
 
     def behaviour_mix(self) -> tuple[tuple[str, float], ...]:
         """The behaviour mix as ((name, share), ...) with shares summing to 1."""

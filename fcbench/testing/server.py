@@ -13,7 +13,7 @@ import sys
 import threading
 
 from fcbench.errors import UsageError
-from fcbench.testing.config import BEHAVIOURS, FAULTS, BatchSettings, ServerConfig
+from fcbench.testing.config import BEHAVIOURS, TRANSIENT_FAULTS, BatchSettings, ServerConfig
 from fcbench.testing.emulator import EmulatedServer
 
 
@@ -30,7 +30,8 @@ def parse_args(argv: list[str] | None = None) -> ServerConfig:
                    help=f"one of {', '.join(BEHAVIOURS)}, or a mix like gold=0.8,perturbed=0.2")
     p.add_argument("--latency", type=float, default=0.0, help="seconds per request")
     p.add_argument("--fault-rate", type=float, default=0.0)
-    p.add_argument("--faults", default=",".join(FAULTS), help="comma-separated fault kinds")
+    p.add_argument("--faults", default=",".join(TRANSIENT_FAULTS),
+                   help="comma-separated fault kinds (also: quota, 401)")
     p.add_argument("--hang", type=float, default=5.0, help="seconds a 'timeout' fault sleeps")
     p.add_argument("--retry-after", type=float, default=0.05, help="Retry-After of 429 faults, seconds")
     p.add_argument("--seed", type=int, default=0)

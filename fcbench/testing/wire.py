@@ -148,6 +148,8 @@ FAULT_ERRORS: dict[str, tuple[int, str, str | None, str, str]] = {
             "The emulated server had an internal error (injected fault)."),
     "529": (529, "overloaded_error", None, "overloaded_error",
             "The emulated server is overloaded (injected fault)."),
+    "401": (401, "invalid_request_error", "invalid_api_key", "authentication_error",
+            "Incorrect API key provided (injected fault)."),
     "quota": (429, "insufficient_quota", "insufficient_quota", "rate_limit_error",
               "You exceeded your current quota, please check your plan and billing details (injected fault)."),
 }
@@ -158,3 +160,34 @@ def fault_body(kind: str, provider: str) -> tuple[int, dict[str, Any]]:
     if provider == "anthropic":
         return status, anthropic_error(message, anthropic_type)
     return status, openai_error(message, openai_type, code)
+
+
+# ------------------------------------------------------------------ thinking models
+def add_thinking(body: dict[str, Any], provider: str, n: int) -> dict[str, Any]:
+    """`body` as a thinking model answers: the reasoning before the answer (signed, for Anthropic)."""
+    thought = f"The user needs a function; thought {n}."
+    if provider == "anthropic":
+        body["content"] = [{"type": "thinking", "thinking": thought, "signature": f"sig-{n}"}, *body["content"]]
+    else:
+        body["choices"][0]["message"]["reasoning_content"] = thought
+    return body
+
+
+def lost_thinking(payload: dict[str, Any], provider: str) -> str | None:
+    """The API's complaint when an assistant turn that called tools comes back without its
+    reasoning (Anthropic's extended thinking; DeepSeek's thinking mode), else None."""
+    for i, message in enumerate(payload.get("messages") or []):
+        if not isinstance(message, dict) or message.get("role") != "assistant":
+            continue
+        if provider == "anthropic":
+            content = message.get("content")
+            blocks = content if isinstance(content, list) else []
+            calls = any(isinstance(b, dict) and b.get("type") == "tool_use" for b in blocks)
+            first = blocks[0] if blocks and isinstance(blocks[0], dict) else {}
+            if calls and not (first.get("type") == "thinking" and str(first.get("signature", "")).startswith("sig-")):
+                return (f"messages.{i}.content.0.type: Expected `thinking` or `redacted_thinking`, but found "
+                        f"`{first.get('type')}`. When `thinking` is enabled, a final `assistant` message must "
+                        "start with a thinking block")
+        elif message.get("tool_calls") and not message.get("reasoning_content"):
+            return "The reasoning_content in the thinking mode must be passed back to the API."
+    return None

@@ -140,7 +140,7 @@ def test_expired_or_failed_batch_gives_infra_errors_not_wrong_answers(tmp_path, 
     """Why: a batch that ended without answers says nothing about the model."""
     run_dir = tmp_path / "run"
     server = serve(**setting)
-    cli_run(server, "openai", run_dir, "--batch", *POLL)
+    cli_run(server, "openai", run_dir, "--batch", *POLL, code=3)  # nothing was scored
     rows = samples(run_dir)
     assert len(rows) == N
     assert {row["status"] for row in rows.values()} == {"infra_error"}

@@ -23,11 +23,13 @@ def base_url(server: EmulatedServer, provider: str) -> str:
     return server.base_url if provider == "anthropic" else server.base_url + "/v1"
 
 
-def run_against(server: EmulatedServer, provider: str, out: Path, *extra: str, mode: str = "native"):
+def run_against(server: EmulatedServer, provider: str, out: Path, *extra: str, mode: str = "native",
+                code: int = 0):
+    """`code`: the exit code expected (3 when nothing is scored)."""
     proc = run_cli("run", "--model", f"{provider}/emulated", "--limit", str(LIMIT), "--mode", mode,
                    "--base-url", base_url(server, provider), "--concurrency", "8", "--out", str(out), "--quiet",
                    *FAST_RETRIES, *extra, env=ENV)
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == code, proc.stderr
     return json.loads((out / "results.json").read_text()), proc
 
 
@@ -85,7 +87,7 @@ def test_exhausted_retries_are_infra_failures_and_resume_restores_the_scores(cle
     Resumed against a healthy server, the run ends with the clean scores."""
     run_dir = tmp_path / "run"
     with EmulatedServer(ServerConfig(limit=LIMIT, fault_rate=1.0, faults=("500", "529", "drop"))) as broken:
-        results, proc = run_against(broken, "openai-compatible", run_dir, "--retries", "2")
+        results, proc = run_against(broken, "openai-compatible", run_dir, "--retries", "2", code=3)
         per_sample = broken.stats()["per_sample"]
     assert results["totals"]["infra_errors"] == 7 * LIMIT
     assert all(t["n"] == 0 and t["score"] is None for t in results["tasks"].values())
@@ -131,7 +133,7 @@ def test_api_key_never_reaches_a_run_file(gold_server, tmp_path):
     for provider in PROVIDERS:
         run_against(gold_server, provider, tmp_path / provider)
     with EmulatedServer(ServerConfig(limit=LIMIT, fault_rate=1.0, faults=("500",))) as broken:
-        run_against(broken, "openai", tmp_path / "faulty", "--retries", "0")
+        run_against(broken, "openai", tmp_path / "faulty", "--retries", "0", code=3)
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(files) >= 3 * (len(PROVIDERS) + 1)
     for path in files:

@@ -101,3 +101,18 @@ def test_recovering_agent_passes_after_a_tool_error(tmp_path):
     for name, t in results["tasks"].items():
         assert t["score"] == 1.0, (name, t["failures"])
         assert t["metrics"]["recovered"] == 1.0 and t["metrics"]["tool_error_rate"] > 0
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_a_thinking_model_gets_its_reasoning_back_on_every_turn(tmp_path, provider):
+    """Anthropic's extended thinking and DeepSeek's thinking mode refuse (400) a conversation whose
+    tool-calling assistant turns lost their reasoning. The emulated server answers as such a model
+    and refuses the same way; fcbench sends each turn's reasoning back as it came, so the
+    stepwise agent scores as it does without thinking."""
+    config = ServerConfig(tasks=TASKS, limit=LIMIT, behaviour="stepwise", thinking=True)
+    with EmulatedServer(config) as server:
+        results = run_against(server, provider, tmp_path / "run", "interactive")
+        assert server.stats()["bad_requests"] == 0
+    assert results["totals"]["infra_errors"] == 0
+    for name, task in results["tasks"].items():
+        assert task["score"] == 1.0, (provider, name, task["failures"])

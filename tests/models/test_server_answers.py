@@ -131,3 +131,120 @@ def test_a_refusal_is_the_answers_text(tmp_path):
     for row in rows:
         assert (row["status"], row["passed"], row["failures"]) == ("scored", False, ["no_call"]), row
         assert row["output"]["text"] == "I can't help with that."
+
+
+# ------------------------------------------------------------------ a set-up that fails every request
+def test_a_refused_key_stops_the_run_and_resume_finishes_it(tmp_path):
+    """A wrong key fails every request the same way: after the first refusal nothing more is
+    sent, the run says why (exit code 3, run.json ``stopped``), and --resume asks the rest."""
+    limit = 6
+    refusing = ServerConfig(tasks="parameter_value", limit=limit, fault_rate=1.0, faults=("401",))
+    with EmulatedServer(refusing) as server:
+        proc = run_cli("run", "--model", "openai-compatible/emulated", "--base-url", server.base_url + "/v1",
+                       "--tasks", "parameter_value", "--limit", str(limit), "--concurrency", "1",
+                       "--out", str(tmp_path / "run"), "--quiet", env=ENV)
+        sent = server.stats()["requests"]
+    assert proc.returncode == 3, proc.stderr
+    assert "stopped: the first answers failed with auth" in proc.stderr and "--resume" in proc.stderr
+    assert KEY not in proc.stderr
+    assert sent == 1, "nothing more is sent once the set-up is known to be wrong"
+    manifest = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert manifest["status"] == "stopped" and manifest["stopped_by"].startswith("auth")
+    with EmulatedServer(ServerConfig(tasks="parameter_value", limit=limit)) as server:
+        proc = run_cli("run", "--model", "openai-compatible/emulated", "--base-url", server.base_url + "/v1",
+                       "--resume", str(tmp_path / "run"), "--quiet", env=ENV)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in (tmp_path / "run" / "samples.jsonl").read_text().splitlines()]
+    latest = {r["sample_id"]: r for r in rows}
+    assert len(latest) == limit and all(r["passed"] for r in latest.values())
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "complete"
+
+
+def test_a_refusal_after_answers_is_one_samples_failure(tmp_path):
+    """Once answers have come back, a 401 is that sample's infrastructure failure: the run goes on."""
+    limit = 8
+    config = ServerConfig(tasks="parameter_value", limit=limit, fault_rate=0.4, faults=("401",), seed=5)
+    with EmulatedServer(config) as server:
+        proc = run_cli("run", "--model", "openai-compatible/emulated", "--base-url", server.base_url + "/v1",
+                       "--tasks", "parameter_value", "--limit", str(limit), "--concurrency", "1",
+                       "--out", str(tmp_path / "run"), "--quiet", "--retries", "0", env=ENV)
+    rows = [json.loads(line) for line in (tmp_path / "run" / "samples.jsonl").read_text().splitlines()]
+    statuses = [r["status"] for r in rows]
+    if statuses[0] == "infra_error":
+        pytest.skip("this seed refuses the first request; the case above covers it")
+    assert len(rows) == limit and "infra_error" in statuses, statuses
+    assert proc.returncode == 0, "some samples were scored: the run is incomplete, not failed"
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["status"] == "incomplete"
+
+
+def test_a_run_that_scored_nothing_exits_3(tmp_path):
+    """Every sample an infrastructure failure (here: the server keeps failing): nothing to report."""
+    config = ServerConfig(tasks="parameter_value", limit=LIMIT, fault_rate=1.0, faults=("500",))
+    rows, proc = run(tmp_path, "openai-compatible", config)
+    assert [r["status"] for r in rows] == ["infra_error"] * LIMIT
+    assert proc.returncode == 3 and "infrastructure failures" in proc.stderr
+
+
+@pytest.mark.parametrize("provider", ["openai-compatible", "anthropic"])
+def test_answers_cut_off_at_the_token_limit_are_counted_and_said(tmp_path, provider):
+    """A model out of tokens (a thinking model mid-thought, a call cut in half) is scored as it
+    is, but the run says how many answers hit --max-tokens, so a low score is not misread."""
+    if provider == "anthropic":
+        bodies = [{"id": "m", "type": "message", "role": "assistant", "stop_reason": "max_tokens",
+                   "content": [{"type": "text", "text": "Let me"}], "usage": {"input_tokens": 1, "output_tokens": 1}}
+                  for _ in SAMPLES]
+    else:
+        bodies = [{"choices": [{"message": {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "c", "type": "function", "function": {"name": gold_call(s)[0], "arguments": '{"ci'}}]},
+            "finish_reason": "length"}]} for s in SAMPLES]
+    rows, proc = run(tmp_path, provider, raw([json.dumps(b).encode() for b in bodies]))
+    assert [(r["status"], r["passed"]) for r in rows] == [("scored", False)] * LIMIT
+    assert json.loads((tmp_path / "run" / "run.json").read_text())["totals"]["truncated"] == LIMIT
+    assert f"{LIMIT} answers stopped at the token limit (--max-tokens 1024)" in proc.stderr
+    assert f"{LIMIT} answers cut off at the token limit" in " ".join(proc.stdout.split())
+
+
+@pytest.mark.parametrize("provider", ["openai", "anthropic"])
+def test_the_sdk_backends_do_not_follow_a_redirect(tmp_path, provider):
+    """The SDKs follow redirects by default, and Anthropic's x-api-key header goes along to
+    another host. fcbench's SDK backends stop at the 3xx: an infrastructure failure that names
+    the Location, not retried, and nothing sent to the host the user did not name."""
+    import asyncio
+    import threading
+
+    elsewhere_hits = []
+
+    async def serve():
+        async def elsewhere(reader, writer):
+            elsewhere_hits.append(await reader.read(4096))
+            writer.close()
+
+        async def redirecting(reader, writer):
+            await reader.readuntil(b"\r\n\r\n")
+            location = f"http://127.0.0.1:{other.sockets[0].getsockname()[1]}/v1/x"
+            writer.write(f"HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\n"
+                         f"Content-Length: 0\r\nConnection: close\r\n\r\n".encode())
+            await writer.drain()
+            writer.close()
+
+        other = await asyncio.start_server(elsewhere, "127.0.0.1", 0)
+        main_server = await asyncio.start_server(redirecting, "127.0.0.1", 0)
+        return main_server.sockets[0].getsockname()[1]
+
+    loop = asyncio.new_event_loop()
+    port = loop.run_until_complete(serve())
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{port}" + ("" if provider == "anthropic" else "/v1")
+        proc = run_cli("run", "--model", f"{provider}/emulated", "--base-url", url, "--tasks", "parameter_value",
+                       "--limit", "1", "--out", str(tmp_path / "run"), "--quiet", "--retries", "2",
+                       "--retry-base-delay", "0.01", env=ENV)
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+    row = json.loads((tmp_path / "run" / "samples.jsonl").read_text().splitlines()[0])
+    failure = row["output"]["infra_error"]
+    assert failure["attempts"] == 1 and "redirected to http://127.0.0.1" in failure["message"], failure
+    assert "--base-url" in failure["message"]
+    assert elsewhere_hits == [], "nothing went to the other host"
+    assert proc.returncode == 3  # nothing scored

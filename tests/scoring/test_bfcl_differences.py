@@ -80,6 +80,10 @@ ROWS = [
         [{"area": {"base": [10]}}], [{"area": {"base": 10}}], False),
     Row("fc-two-names", "simple_python", [fn("area", {"base": {"type": "integer"}})], [{"area": {"base": [10]}}],
         [{"area": json.dumps({"base": 10}), "other": "{}"}], True, "malformed_output"),
+    Row("fc-call-strings", "simple_python", [fn("area", {"base": {"type": "integer"}})], [{"area": {"base": [10]}}],
+        ["area(base=10)"], False),
+    Row("fc-empty-arguments", "irrelevance", [fn("get_weather", {"city": {"type": "string"}})], [],
+        [{"get_weather": ""}], True, "extra_call"),
     Row("bare-literals", "simple_python", [fn("f", {"flag": {"type": "boolean"}})], [{"f": {"flag": [True]}}],
         "[f(flag=true)]", False),
     Row("expressions", "simple_python", [fn("f", {"n": {"type": "integer"}})], [{"f": {"n": [3]}}],
@@ -154,11 +158,27 @@ def test_multiple_gives_two_lenses(tmp_path):
     assert passed == {"parameter_value": False, "name_detection": True}
 
 
+@pytest.mark.parametrize("text, handler", [
+    ('<tool_call>\n{"name": "area", "arguments": {"base": 10}}\n</tool_call>', "Hermes and Qwen tags"),
+    ('<|python_tag|>{"name": "area", "parameters": {"base": 10}}', "Llama's python tag"),
+    ("```tool_code\n[area(base=10)]\n```", "Gemini's tool_code fence"),
+    ('<function_call> {"name": "area", "arguments": {"base": 10}}', "Granite"),
+])
+def test_other_handlers_text_formats(tmp_path, text, handler):
+    """[`other-handlers`]: a right answer in another handler's text format. BFCL with that
+    handler passes it; --rules bfcl decodes as the default prompt handler does and fails it
+    (as BFCL's checker does with that decoder); --rules fcbench reads it."""
+    row = Row("other-handlers", "simple_python", [fn("area", {"base": {"type": "integer"}})],
+              [{"area": {"base": [10]}}], text, False)
+    checker, bfcl, fcbench, _ = verdicts(row, tmp_path)
+    assert (checker, bfcl, fcbench) == (False, False, True), handler
+
+
 def test_the_page_the_test_and_the_agreement_check_name_the_same_rows():
     documented = set(re.findall(r"\[`([a-z-]+)`\]", DOC.read_text(encoding="utf-8")))
     agreement = AGREEMENT.read_text(encoding="utf-8")
     attributed = set(re.findall(r'"([a-z]+(?:-[a-z]+)+)"', agreement)) & documented
-    assert documented == {r.ident for r in ROWS} | {"multiple-two-lenses"}
+    assert documented == {r.ident for r in ROWS} | {"multiple-two-lenses", "other-handlers"}
     used_by_agreement = set(re.findall(r'return "([a-z-]+)"', agreement)) | set(
         re.findall(r'^\s+"([a-z-]+)": \(', agreement, flags=re.M))
     assert used_by_agreement <= documented, f"agreement.py attributes to rows the page lacks: " \
