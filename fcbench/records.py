@@ -7,11 +7,73 @@ reader sees in this file. Nothing here imports anything else from fcbench.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, Literal
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, ClassVar, Literal, TypeVar
 
 Role = Literal["system", "user", "assistant", "tool"]
 Mode = Literal["native", "prompt"]
+R = TypeVar("R", bound=type)
+
+
+def record(cls: R) -> R:
+    """``@dataclass(frozen=True)``, with an ``__init__`` that fills the instance's ``__dict__``.
+
+    The frozen dataclass's own ``__init__`` sets each field through ``object.__setattr__``,
+    about three times the cost of a plain store. fcbench builds several records per answer
+    (calls, checks, scores, the result), so that was a few microseconds of every answer. This
+    ``__init__`` takes the same parameters, defaults and default factories and calls
+    ``__post_init__``; the rest (frozen, eq, hash, repr, `dataclasses.replace`, pickling) is the
+    dataclass's own. `tests/test_records_init.py` holds the two equal on every record class.
+    """
+    own_init = "__init__" in cls.__dict__
+    cls = dataclass(frozen=True)(cls)
+    if not own_init:
+        RECORDS[cls] = cls.__init__
+        cls.__init__ = _dict_init(cls)  # type: ignore[misc]
+    return cls
+
+
+#: every `record` class -> the ``__init__`` dataclasses generated for it (the tests compare)
+RECORDS: dict[type, Any] = {}
+_FACTORY = object()  # the default of a parameter whose field has a default factory
+
+
+def _dict_init(cls: type) -> Any:
+    params: list[str] = []
+    keyword_only: list[str] = []
+    body: list[str] = []
+    namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
+    for f in fields(cls):
+        if f.default is not MISSING:
+            namespace[f"_default_{f.name}"] = f.default
+        if f.default_factory is not MISSING:
+            namespace[f"_factory_{f.name}"] = f.default_factory
+        if not f.init:
+            if f.default is not MISSING:
+                body.append(f"d[{f.name!r}] = _default_{f.name}")
+            elif f.default_factory is not MISSING:
+                body.append(f"d[{f.name!r}] = _factory_{f.name}()")
+            continue
+        if f.default is not MISSING:
+            param, value = f"{f.name}=_default_{f.name}", f.name
+        elif f.default_factory is not MISSING:
+            param, value = f"{f.name}=_FACTORY", f"_factory_{f.name}() if {f.name} is _FACTORY else {f.name}"
+        else:
+            param, value = f.name, f.name
+        (keyword_only if f.kw_only else params).append(param)
+        body.append(f"d[{f.name!r}] = {value}")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    signature = ", ".join(["self", *params, *(["*", *keyword_only] if keyword_only else [])])
+    source = f"def __init__({signature}):\n    d = self.__dict__\n" + "".join(f"    {line}\n" for line in body)
+    exec(source, namespace)  # noqa: S102 - generated from the class's own field names, as dataclasses does
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init
 
 
 class RecordError(ValueError):
@@ -71,7 +133,7 @@ def _drop_empty(d: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in d.items() if v is not None and v != [] and v != {}}
 
 
-@dataclass(frozen=True)
+@record
 class Tool:
     """A function the model may call. `parameters` and `returns` are JSON Schemas."""
 
@@ -91,7 +153,7 @@ class Tool:
                    d.get("returns"))
 
 
-@dataclass(frozen=True)
+@record
 class ToolCall:
     """One call a model made (or a gold call). `label` names its output for references."""
 
@@ -115,7 +177,7 @@ class ToolCall:
                    field_of(d, "id", "string", path, default=None, nullable=True))
 
 
-@dataclass(frozen=True)
+@record
 class Message:
     """A chat message. Assistant messages may carry calls; tool messages carry a result.
 
@@ -143,7 +205,7 @@ class Message:
                    d.get("tool_call_id"), d.get("name"))
 
 
-@dataclass(frozen=True)
+@record
 class Sample:
     """One evaluation item. `gold` is task-specific and validated by the task."""
 
@@ -167,12 +229,18 @@ class Sample:
                    tuple(Tool.from_dict(t) for t in d.get("tools") or ()),
                    d.get("gold") or {}, d.get("metadata") or {})
 
-    @property
-    def tool_names(self) -> set[str]:
-        return {t.name for t in self.tools}
+    @cached_property
+    def tool_names(self) -> frozenset[str]:
+        """The library's function names (worked out once per sample: every scorer asks)."""
+        return frozenset(t.name for t in self.tools)
+
+    @cached_property
+    def tools_by_name(self) -> Mapping[str, Tool]:
+        """The library by function name (a repeated name: the last one), read-only, once per sample."""
+        return MappingProxyType({t.name: t for t in self.tools})
 
 
-@dataclass(frozen=True)
+@record
 class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
@@ -187,7 +255,7 @@ class Usage:
                    field_of(d, "completion_tokens", "integer", path, default=0))
 
 
-@dataclass(frozen=True)
+@record
 class Request:
     """What a task asks of a model for one sample: backend-neutral chat + tools.
 
@@ -216,7 +284,7 @@ class Request:
     turn: int | None = None
 
 
-@dataclass(frozen=True)
+@record
 class InfraFailure:
     """Why a backend produced no answer after its retry budget was spent."""
 
@@ -233,7 +301,7 @@ class InfraFailure:
                    field_of(d, "attempts", "integer", path, default=1))
 
 
-@dataclass(frozen=True)
+@record
 class ModelOutput:
     """What came back from a backend, after parsing.
 
@@ -285,7 +353,7 @@ class ModelOutput:
                    field_of(d, "calls_in_text", "boolean", path, default=False))
 
 
-@dataclass(frozen=True)
+@record
 class Score:
     """A task's verdict on one sample.
 
@@ -300,7 +368,7 @@ class Score:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record
 class SampleResult:
     """One line of ``samples.jsonl``: the sample's output and its score.
 

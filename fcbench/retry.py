@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import random
-from dataclasses import dataclass
 from typing import Awaitable, Callable, TypeVar
 
 from fcbench.errors import InfraError
+from fcbench.records import record
 
 T = TypeVar("T")
 
 RATE_LIMIT_KINDS = frozenset({"rate_limit"})
 
 
-@dataclass(frozen=True)
+@record
 class RetryPolicy:
     """How many extra attempts each kind of fault gets, and how long to wait between them."""
 

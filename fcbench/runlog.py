@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
-from fcbench.records import RecordError, SampleResult, field_of, kind_of
+from fcbench.records import RecordError, SampleResult, field_of, kind_of, record
 
 MANIFEST = "run.json"
 SAMPLES = "samples.jsonl"
@@ -90,7 +90,7 @@ def _positive(d: Any, key: str, where: str = "") -> int | None:
 
 
 # ------------------------------------------------------------------ results.json
-@dataclass(frozen=True)
+@record
 class MetricInfo:
     """What a report needs of a metric's declaration (`fcbench.scoring.metrics.Metric`)."""
 
@@ -114,7 +114,7 @@ class MetricInfo:
                            f"{where}.unit"))
 
 
-@dataclass(frozen=True)
+@record
 class Outcomes:
     """Per-sample pass/fail in data order (``1``, ``0``, ``.`` not scored) and the hash of the
     ordered sample ids: enough to pair two results files sample by sample."""
@@ -133,7 +133,7 @@ class Outcomes:
         return cls(field_of(d, "ids_sha256", "string", where, default=None, nullable=True), marks)
 
 
-@dataclass(frozen=True)
+@record
 class TaskResults:
     """One sub-task's line of ``results.json``."""
 
@@ -221,7 +221,7 @@ class TaskResults:
             report_metrics=tuple(shown) if shown is not None else None, absent_metrics=dict(absent))
 
 
-@dataclass(frozen=True)
+@record
 class ResultTotals:
     samples: int = 0
     scored: int = 0
@@ -242,7 +242,7 @@ class ResultTotals:
                    field_of(d, "missing", "integer", w, default=0))
 
 
-@dataclass(frozen=True)
+@record
 class RunResults:
     """``results.json``: what was run and its per-task results."""
 
@@ -310,7 +310,7 @@ def _check_sampling(d: Any, where: str) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------- run.json
-@dataclass(frozen=True)
+@record
 class TaskData:
     """A task's data as a run used it: version, data checksum, sample count."""
 
@@ -325,7 +325,7 @@ class TaskData:
                    field_of(d, "samples", "integer", where, default=None, nullable=True))
 
 
-@dataclass(frozen=True)
+@record
 class RunManifest:
     """``run.json``. The fields fcbench reads are typed; `data` keeps the whole file, so
     that a resumed run writes back everything it read (the runner is the only writer)."""
@@ -460,7 +460,7 @@ def read_results_file(path: Path) -> RunResults:
     return _checked(path, RunResults.from_dict)
 
 
-@dataclass(frozen=True)
+@record
 class Run:
     """What a run folder (or a bare ``results.json``) holds, checked.
 

@@ -30,7 +30,7 @@ from fcbench.data.samples import load_samples
 from fcbench.parsing import CALL_FORMAT
 from fcbench.records import Message, Mode, ModelOutput, Request, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy
-from fcbench.scoring.calls import canonical_call, gold_name, tools_by_name
+from fcbench.scoring.calls import canonical_call, gold_name
 from fcbench.scoring.gold import gold_calls
 from fcbench.scoring.metrics import Metric, aggregate, pass_rate
 from fcbench.scoring.outputs import gate_failure
@@ -202,7 +202,7 @@ class CallTask(Task):
     reference_call_limit: ClassVar[int | None] = None
 
     def reference_calls(self, sample: Sample) -> list[ToolCall]:
-        tools = tools_by_name(sample.tools)
+        tools = sample.tools_by_name
         golds = gold_calls(sample)[:self.reference_call_limit]
         return [canonical_call(g, tools.get(gold_name(g))) for g in golds]
 

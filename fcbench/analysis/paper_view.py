@@ -16,17 +16,17 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.records import record
 from fcbench.runlog import MetricInfo, RunResults, TaskResults, read_run
 
 DASH = "—"
 
 
-@dataclass(frozen=True)
+@record
 class Column:
     """One sub-task's metric: what a column shows, with the label and direction it was declared with."""
 
@@ -44,7 +44,7 @@ class Column:
         return f"{self.task} · {self.metric}{arrow}"
 
 
-@dataclass(frozen=True)
+@record
 class RunRow:
     """One run: who it is and its value per column key (None: the run lacks that metric)."""
 
@@ -54,7 +54,7 @@ class RunRow:
     values: dict[str, float | None]
 
 
-@dataclass(frozen=True)
+@record
 class PaperView:
     columns: list[Column]
     rows: list[RunRow]

@@ -9,17 +9,17 @@ task plugins (a report renders where a plugin is missing or broken).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.records import record
 from fcbench.runlog import Run, RunResults, read_run
 
 FORMATS = ("table", "markdown", "json", "csv")
 
 
-@dataclass(frozen=True)
+@record
 class Row:
     task: str
     n: int

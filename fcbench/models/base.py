@@ -10,14 +10,14 @@ happens next. Backends that prefer whole batches (in-process vLLM) set
 from __future__ import annotations
 
 import asyncio
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any, ClassVar, Sequence
 
 from fcbench.errors import UsageError
-from fcbench.records import ModelOutput, Request
+from fcbench.records import ModelOutput, Request, record
 
 
-@dataclass(frozen=True)
+@record
 class GenerateConfig:
     """Sampling parameters; part of a run's fingerprint."""
 

@@ -28,8 +28,9 @@ import re
 import ssl
 import zlib
 from collections import deque
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from fcbench.records import record
 
 #: longest status line or header line accepted, and most header lines
 MAX_LINE = 65536
@@ -49,7 +50,7 @@ class HttpProtocolError(Exception):
     """The server's answer is not HTTP/1.x as this client reads it."""
 
 
-@dataclass(frozen=True)
+@record
 class Response:
     status: int
     headers: dict[str, str]  # lower-case names; a repeated header keeps its last value

@@ -16,18 +16,19 @@ Options of one backend only (``max_connections``, ``tool_names``...) stay with i
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from fcbench.credentials import register
 from fcbench.errors import UsageError
 from fcbench.models.options import number_option, object_option, string_option
+from fcbench.records import record
 
 HTTP_OPTIONS = ("api_key_env", "timeout", "max_tokens_field", "extra_body", "omit")
 MAX_TOKENS_FIELDS = ("max_tokens", "max_completion_tokens")
 
 
-@dataclass(frozen=True)
+@record
 class HttpOptions:
     api_key_env: str
     timeout: float = 120.0

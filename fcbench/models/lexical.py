@@ -22,7 +22,7 @@ from typing import Any
 
 from fcbench.models.base import Model
 from fcbench.parsing import extract_calls
-from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage
+from fcbench.records import Message, ModelOutput, Request, Tool, ToolCall, Usage, record
 
 STOP_WORDS = frozenset([
     "a", "an", "the", "and", "or", "but", "if", "then", "also", "plus", "of", "to", "in", "on",
@@ -230,7 +230,7 @@ class Filler:
 
 
 # ------------------------------------------------------------------ conversation
-@dataclass(frozen=True)
+@record
 class Conversation:
     request: str
     past_calls: tuple[ToolCall, ...]

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.records import record
 
 DEFAULT_TABLE = Path(__file__).with_name("prices.json")
 PRICED_PROVIDERS = frozenset({"openai", "anthropic"})
@@ -32,7 +32,7 @@ PRICED_PROVIDERS = frozenset({"openai", "anthropic"})
 BATCH_DISCOUNT = 0.5
 
 
-@dataclass(frozen=True)
+@record
 class Price:
     """USD per 1M input (prompt) and output (completion) tokens."""
 

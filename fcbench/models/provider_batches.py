@@ -23,14 +23,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.api_base import SDKChatModel
 from fcbench.models.api_errors import sdk_error
 from fcbench.models.tool_names import api_safe_names, restore_names
-from fcbench.records import ModelOutput, Request
+from fcbench.records import ModelOutput, Request, record
 
 if TYPE_CHECKING:
     from fcbench.models.base import Model
@@ -50,7 +49,7 @@ _SAFE_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 _UNSAFE_CHAR = re.compile(r"[^a-zA-Z0-9_-]")
 
 
-@dataclass(frozen=True)
+@record
 class BatchItem:
     """One request of a batch: its custom id and the request as the runner built it."""
 
@@ -58,7 +57,7 @@ class BatchItem:
     request: Request
 
 
-@dataclass(frozen=True)
+@record
 class BatchProgress:
     """A batch as last seen: the provider's own status word, whether it has ended, counts."""
 

@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from fcbench.records import record
 
 #: Values of the ``tool_parser`` option that mean "no vLLM parser".
 NO_PARSER = ("none", "off", "")
 
 
-@dataclass(frozen=True)
+@record
 class Family:
     name: str
     patterns: tuple[str, ...]  # regular expressions searched in the normalised model name

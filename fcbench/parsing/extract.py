@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fcbench.parsing import markers
@@ -30,7 +29,7 @@ from fcbench.parsing.body import json_problem
 from fcbench.parsing.jsontext import FENCE, decode_whole, find_fences, scan_embedded
 from fcbench.parsing.pythonic import OPENING, parse_pythonic
 from fcbench.parsing.shapes import CallShapeError, calls_from_value, is_call_like
-from fcbench.records import ToolCall
+from fcbench.records import ToolCall, record
 
 JSON, PYTHONIC = "json", "pythonic"
 HERMES, GRANITE, MISTRAL, LLAMA = "hermes", "granite", "mistral", "llama"
@@ -47,7 +46,7 @@ _JSON_LANGS = frozenset({"json", "jsonc", "json5", "tool_call", "tool_calls", "j
 _PYTHON_LANGS = frozenset({"python", "py", "python3"})
 
 
-@dataclass(frozen=True)
+@record
 class ParsedCalls:
     """What a model's text holds: calls, or why it looked like calls but could not be read.
 

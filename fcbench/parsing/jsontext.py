@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from fcbench.records import record
 
 _DECODER = json.JSONDecoder()
 _SEPARATORS = " \t\r\n;,"
@@ -58,7 +59,7 @@ def decode_whole(text: str) -> list[Any] | None:
     return values
 
 
-@dataclass(frozen=True)
+@record
 class EmbeddedJson:
     """JSON found inside prose: decoded values, and call-like openings that did not decode."""
 
@@ -90,7 +91,7 @@ def scan_embedded(text: str) -> EmbeddedJson:
 FENCE = re.compile(r"```[ \t]*([\w+.-]*)[^\n`]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 
 
-@dataclass(frozen=True)
+@record
 class Fence:
     lang: str  # lower-cased info string, "" when none
     body: str

@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from fcbench.errors import InfraError, UsageError
@@ -43,6 +43,7 @@ from fcbench.records import (
     SampleResult,
     ToolCall,
     Usage,
+    record,
 )
 from fcbench.retry import RetryPolicy
 from fcbench.running.pipeline import add_judgement, ask, infra_result
@@ -73,7 +74,7 @@ PROMPT_FORMAT = (
     "user in plain text."
 )
 
-@dataclass(frozen=True)
+@record
 class Budget:
     """How long a conversation may go: gold calls + `extra_turns` turns, at most `max_calls` calls
     (None: 2 x gold calls + `extra_turns`)."""
@@ -137,10 +138,10 @@ def resolved_gold(sample: Sample) -> tuple[list[dict[str, Any]], list[Any]]:
     """The gold calls with every reference replaced by the value the gold calls produce in the
     sample's world, and the results of those calls, in order."""
     from fcbench.data.generator.tooling import World, run_tool
-    from fcbench.scoring.calls import canonical_call, tools_by_name
+    from fcbench.scoring.calls import canonical_call
     from fcbench.scoring.execution import resolve
 
-    tools = tools_by_name(sample.tools)
+    tools = sample.tools_by_name
     world = World(world_seed(sample) or 0)
     outputs: dict[str, Any] = {}
     golds, results = [], []

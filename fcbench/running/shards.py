@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.records import record
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
 
-@dataclass(frozen=True)
+@record
 class Shard:
     """Shard ``index`` of ``count`` (0-based, as SLURM arrays from 0 and Kubernetes indexed Jobs number them)."""
 

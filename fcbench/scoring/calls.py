@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from fcbench.records import Tool, ToolCall
+from fcbench.records import Tool, ToolCall, record
 from fcbench.scoring import taxonomy as tx
 from fcbench.scoring.language_values import render as render_language_value
 from fcbench.scoring.matching import optimal_matching
@@ -20,7 +19,7 @@ from fcbench.scoring.schema_check import validator_for
 from fcbench.scoring.values import OMIT, canonical_value, value_failure
 
 
-@dataclass(frozen=True)
+@record
 class CallCheck:
     """Verdict on one (predicted, gold) pair.
 
@@ -109,7 +108,7 @@ def _required(tool: Tool | None) -> set[str] | None:
     return {str(r) for r in req} if isinstance(req, list) else set()
 
 
-@dataclass(frozen=True)
+@record
 class _GoldPlan:
     """What `check_call` needs of one (gold call, tool) pair, worked out once per run."""
 
@@ -244,7 +243,7 @@ def canonical_call(gold: dict, tool: Tool | None = None) -> ToolCall:
 
 
 # ------------------------------------------------------------- pairing
-@dataclass(frozen=True)
+@record
 class CallPairs:
     """An optimal one-to-one pairing of predicted with gold calls."""
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from fcbench.records import ToolCall
+from fcbench.records import ToolCall, record
 from fcbench.scoring.references import Reference, assign_labels, parse_reference
 
 
@@ -19,7 +18,7 @@ class _Unresolved(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@record
 class ExecutionTrace:
     """Per-call results in order; a call whose references could not be resolved
     (or whose execution blew up) has ``{"error": ...}`` as result."""

@@ -12,15 +12,17 @@ Helpers: precision/recall/F1, LCS, NESTFUL's sequence accuracies, macro F1.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, Literal, Protocol
+
+from fcbench.records import record
 
 Aggregation = Literal["pass_rate", "mean", "micro_precision", "micro_recall", "micro_f1", "ratio", "custom"]
 AGGREGATIONS: tuple[str, ...] = ("pass_rate", "mean", "micro_precision", "micro_recall", "micro_f1", "ratio",
                                  "custom")
 
 
-@dataclass(frozen=True)
+@record
 class Metric:
     """One reported metric, declared once.
 

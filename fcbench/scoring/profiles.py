@@ -26,16 +26,16 @@ A profile answers four questions, each in one place:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from fcbench.parsing import ParsedCalls, extract_calls
-from fcbench.records import ModelOutput, Request, Sample, Score
+from fcbench.records import ModelOutput, Request, Sample, Score, record
 
 Decoder = Callable[[str], ParsedCalls]
 
 
-@dataclass(frozen=True)
+@record
 class RulesProfile:
     name: str
     description: str

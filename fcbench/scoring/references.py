@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from fcbench.records import Tool, ToolCall
+from fcbench.records import Tool, ToolCall, record
 
 _REFERENCE = re.compile(r"^\$([^\s.$]+)\.([^\s$]+)\$$")
 
 
-@dataclass(frozen=True)
+@record
 class Reference:
     label: str
     field: str  # dotted path; `path[0]` is the returns-schema field
@@ -87,7 +86,7 @@ def rewrite_references(value: Any, mapping: Mapping[str, str], _depth: int = 0) 
     return value
 
 
-@dataclass(frozen=True)
+@record
 class ReferenceProblem:
     call_index: int
     reference: str

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from fcbench.records import record
+
 # ------------------------------------------------------------------ units
 UNIT_ALIASES: dict[str, tuple[str, ...]] = {
     "celsius": ("°C", "° C", "ºC", "℃", "degrees celsius", "degree celsius", "degrees centigrade",
@@ -120,7 +122,7 @@ _CURRENCY_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?P<code>USD|EUR|GBP|JPY|CHF|CAD
                               r"(?P<sym>US\$|C\$|A\$|\$|€|£|¥))[ \u00a0]?$")
 
 
-@dataclass(frozen=True)
+@record
 class Number:
     """A number mention. `decimals` is the shown precision (negative when scaled)."""
 
@@ -244,7 +246,7 @@ _TIME = re.compile(r"(?<![\d:.])(?P<h>\d{1,2})(?::(?P<m>\d{2})(?::\d{2}(?:\.\d+)
 Day = tuple[int | None, int, int]  # (year or None, month, day)
 
 
-@dataclass(frozen=True)
+@record
 class DateMention:
     readings: frozenset[Day]
     start: int

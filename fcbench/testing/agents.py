@@ -23,12 +23,11 @@ protocol's own convention).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from fcbench.parsing import extract_calls
-from fcbench.records import Mode, Sample, ToolCall
+from fcbench.records import Mode, Sample, ToolCall, record
 from fcbench.running.conversation import next_gold_calls, resolved_gold
 from fcbench.task import Task, render_calls
 from fcbench.testing.behaviours import PROSE, Reply, broken_call_text, wire_calls
@@ -38,7 +37,7 @@ AGENTS = ("stepwise", "placeholder", "recovering", "endless")
 _OUTPUT_OF = "Output of "
 
 
-@dataclass(frozen=True)
+@record
 class InteractiveTarget:
     """One sample opened under the interactive protocol, in one mode."""
 

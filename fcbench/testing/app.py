@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator
 
 from aiohttp import web
 
+from fcbench.records import record
 from fcbench.testing import wire
 from fcbench.testing.agents import agent_reply
 from fcbench.testing.behaviours import Reply, make_reply
@@ -46,7 +47,7 @@ class EmulatorState:
 STATE = web.AppKey("fcbench_emulator", EmulatorState)
 
 
-@dataclass(frozen=True)
+@record
 class Provider:
     name: str                                   # openai | anthropic
     endpoint: str

@@ -21,10 +21,10 @@ The result is a provider-neutral `Reply`; `fcbench.testing.wire` renders it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Mapping, Sequence
 
-from fcbench.records import ModelOutput, Tool, ToolCall
+from fcbench.records import ModelOutput, Tool, ToolCall, record
 from fcbench.task import render_calls
 from fcbench.testing.perturb import perturb_calls, perturb_text
 
@@ -32,13 +32,13 @@ PROSE = ("I would rather answer directly than call a function: I do not have eno
          "information to do that. Could you tell me more about what you need?")
 
 
-@dataclass(frozen=True)
+@record
 class WireCall:
     name: str
     arguments: str  # JSON text as sent on the wire (deliberately invalid for `malformed`)
 
 
-@dataclass(frozen=True)
+@record
 class Reply:
     behaviour: str
     text: str | None = None
@@ -49,7 +49,7 @@ class Reply:
         return "tool_calls" if self.calls else "stop"
 
 
-@dataclass(frozen=True)
+@record
 class Target:
     """What a reply is built from: one sample in one mode (an entry of the script)."""
 

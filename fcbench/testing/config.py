@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Mapping, Sequence
 
 from fcbench.errors import UsageError
+from fcbench.records import record
 
 #: What the server answers for a matched sample (see `fcbench.testing.behaviours`).
 BEHAVIOURS = ("gold", "perturbed", "malformed", "text", "content_calls",
@@ -18,7 +19,7 @@ TRANSIENT_FAULTS = ("429", "500", "529", "timeout", "drop")
 FAULTS = (*TRANSIENT_FAULTS, "quota", "401")
 
 
-@dataclass(frozen=True)
+@record
 class BatchSettings:
     """How the emulated batch endpoints (`fcbench.testing.batches`) behave.
 
@@ -40,7 +41,7 @@ class BatchSettings:
     lost_creates: int = 0
 
 
-@dataclass(frozen=True)
+@record
 class ServerConfig:
     """Everything that decides what an `EmulatedServer` answers.
 

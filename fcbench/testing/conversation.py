@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from typing import Any, Iterable
 
-from fcbench.records import Message
+from fcbench.records import Message, record
 
 Turn = tuple[str, ...]
 
@@ -57,7 +56,7 @@ def _digest(value: Any) -> str:
     return hashlib.sha256(json.dumps(value, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
+@record
 class Conversation:
     turns: tuple[Turn, ...]
     tool_names: tuple[str, ...]  # sorted; empty when the request offers no tools

@@ -11,12 +11,11 @@ rather than answered at random.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from fcbench.errors import UsageError
-from fcbench.records import ModelOutput, Sample
+from fcbench.records import ModelOutput, Sample, record
 from fcbench.running.conversation import first_request, not_executable
 from fcbench.task import Task
 from fcbench.task_registry import discover_tasks, select_tasks
@@ -33,7 +32,7 @@ class NoMatch(Exception):
     """The request's conversation is not (unambiguously) one of the script's samples."""
 
 
-@dataclass(frozen=True)
+@record
 class ScriptEntry:
     task: str
     sample_id: str

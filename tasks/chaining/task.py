@@ -35,7 +35,6 @@ from fcbench.scoring.calls import (
     pairing_arg_counts,
     pairing_failures,
     pairs_from_checks,
-    tools_by_name,
 )
 from fcbench.scoring.execution import execution_win
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
@@ -60,7 +59,7 @@ class ChainingTask(CallTask):
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)
-        tools = tools_by_name(sample.tools)
+        tools = sample.tools_by_name
         preds = predicted_calls(output)
         if sample.metadata.get("names_only") is True:  # see the module docstring
             preds = [ToolCall(p.name, {}, p.label, p.id) for p in preds]

@@ -43,7 +43,6 @@ from fcbench.scoring.calls import (
     gold_name,
     pred_arguments,
     required_gold_params,
-    tools_by_name,
     unmatched_pred_failure,
 )
 from fcbench.scoring.execution import execution_win
@@ -120,7 +119,7 @@ class NestedTask(CallTask):
     # ------------------------------------------------------------ scoring
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)
-        tools = tools_by_name(sample.tools)
+        tools = sample.tools_by_name
         known = set(tools)
         preds = assign_labels(predicted_calls(output))
         positions = align([p.name for p in preds], [gold_name(g) for g in golds])

@@ -35,7 +35,7 @@ from typing import Any
 
 from fcbench.records import ModelOutput, Sample, Score, ToolCall
 from fcbench.scoring import taxonomy as tx
-from fcbench.scoring.calls import canonical_call, check_call, gold_name, tools_by_name
+from fcbench.scoring.calls import canonical_call, check_call, gold_name
 from fcbench.scoring.gold import GOLD_CALL
 from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
 from fcbench.scoring.metrics import mean, micro_prf, pass_rate
@@ -94,7 +94,7 @@ class NextBestTask(Task):
         acceptable = self._acceptable(sample)
         if sample.gold.get("stop") or not acceptable:
             return []
-        tool = tools_by_name(sample.tools).get(gold_name(acceptable[0]))
+        tool = sample.tools_by_name.get(gold_name(acceptable[0]))
         return [canonical_call(acceptable[0], tool)]
 
     def reference_text(self, sample: Sample) -> str | None:
@@ -142,7 +142,7 @@ class NextBestTask(Task):
             details["expected_any_of"] = sorted({gold_name(g) for g in self._acceptable(sample)})
             return [tx.WRONG_FUNCTION if first.name in library else tx.HALLUCINATED_FUNCTION]
         metrics["next_function_accuracy"] = 1.0
-        tools = tools_by_name(sample.tools)
+        tools = sample.tools_by_name
         checks = [check_call(first, g, tools.get(first.name), known_names=library) for g in same_name]
         best = max(range(len(checks)), key=lambda i: (checks[i].ok, checks[i].agreement, -i))
         check = checks[best]

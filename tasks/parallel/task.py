@@ -22,7 +22,7 @@ for unpaired gold calls.
 from __future__ import annotations
 
 from fcbench.records import ModelOutput, Sample, Score
-from fcbench.scoring.calls import call_pairs, pairing_arg_counts, pairing_failures, tools_by_name
+from fcbench.scoring.calls import call_pairs, pairing_arg_counts, pairing_failures
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
 from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
 from fcbench.scoring.metrics import micro_prf, pass_rate
@@ -43,7 +43,7 @@ class ParallelTask(CallTask):
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)
-        tools = tools_by_name(sample.tools)
+        tools = sample.tools_by_name
         preds = predicted_calls(output)
         pairing = call_pairs(preds, golds, tools)
         correct = pairing.correct

@@ -24,7 +24,6 @@ from fcbench.scoring.calls import (
     pairing_failures,
     pred_arguments,
     schema_valid,
-    tools_by_name,
 )
 from fcbench.scoring.gold import calls_gold_schema, gold_calls
 from fcbench.scoring.hallucination import HALLUCINATION_RATE, hallucination_counts
@@ -52,7 +51,7 @@ class ParameterValueTask(CallTask):
 
     def score(self, sample: Sample, output: ModelOutput) -> Score:
         golds = gold_calls(sample)[:1]
-        tools = tools_by_name(sample.tools)
+        tools = sample.tools_by_name
         preds = predicted_calls(output)
         pairing = call_pairs(preds, golds, tools)
         tp, fp, fn = pairing_arg_counts(pairing, preds, golds)

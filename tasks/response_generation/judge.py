@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Literal
 
-from fcbench.records import Message, ModelOutput, Request, Sample, Score
+from fcbench.records import Message, ModelOutput, Request, Sample, Score, record
 
 Generate = Callable[[Request], Awaitable[ModelOutput]]
 Vote = Literal["A", "B", "tie"]
@@ -56,7 +56,7 @@ def parse_vote(text: str | None) -> Vote | None:
     return "tie" if choice.lower() == "tie" else choice.upper()  # type: ignore[return-value]
 
 
-@dataclass(frozen=True)
+@record
 class JudgeVerdict:
     outcome: Outcome
     score: float | None           # 1 win, 0.5 tie, 0 loss (mean over readable orders)

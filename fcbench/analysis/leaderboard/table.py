@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from fcbench.errors import UsageError
+from fcbench.records import record
 from fcbench.runlog import RESULTS
 from fcbench.scoring.stats import wilson_interval
 
 
-@dataclass(frozen=True)
+@record
 class Cell:
     score: float | None
     ci: tuple[float, float] | None
     n: int
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One run: a row of a leaderboard."""
 

@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from fcbench.data.generator import phrasing as ph
 from fcbench.data.generator.tooling import SimTool, World, catalog, run_tool
+from fcbench.records import record
 
 PROBE_DRAWS = 12
 
@@ -39,7 +40,7 @@ def say_problem(message: str) -> None:
 
 
 # ------------------------------------------------------------------ catalog
-@dataclass(frozen=True)
+@record
 class Spec:
     """A usable tool and its usable phrasings (index into ``tool.phrasings``, parsed)."""
 

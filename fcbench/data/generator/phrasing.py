@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
 from typing import Any, Mapping, Sequence
+
+from fcbench.records import record
 
 _SLOT = re.compile(r"\{([^{}]*)\}")
 
@@ -24,14 +25,14 @@ _SLOT = re.compile(r"\{([^{}]*)\}")
 WHOLE = "*"
 
 
-@dataclass(frozen=True)
+@record
 class Slot:
     param: str
     field: str | None = None  # {obj.field}
     branches: tuple[str, str] | None = None  # {flag|true text|false text}
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """A parsed phrasing: literal text and slots, alternating (text first)."""
 
@@ -128,7 +129,7 @@ def humanize(name: str) -> str:
     return " ".join(_WORDS.get(w, w) for w in name.split("_") if w)
 
 
-@dataclass(frozen=True)
+@record
 class Rendering:
     text: str
     #: param -> WHOLE, or a tuple of the sub-fields mentioned

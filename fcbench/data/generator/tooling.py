@@ -24,17 +24,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import random
-from dataclasses import dataclass
 from typing import Any, Callable
 
-from fcbench.records import Tool
+from fcbench.records import Tool, record
 
 
 class ToolError(Exception):
     """The simulated backend rejects this call (deterministically)."""
 
 
-@dataclass(frozen=True)
+@record
 class SimTool:
     """A tool of the built-in catalog.
 

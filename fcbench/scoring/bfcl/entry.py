@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
+
+from fcbench.records import record
 
 
 def language_of(category: str) -> str:
@@ -13,7 +14,7 @@ def language_of(category: str) -> str:
     return "java" if "java" in category else "python"
 
 
-@dataclass(frozen=True)
+@record
 class BfclEntry:
     """One BFCL single-turn item, as its question and possible-answer files give it.
 
@@ -57,7 +58,7 @@ class BfclEntry:
         return {}
 
 
-@dataclass(frozen=True)
+@record
 class BfclVerdict:
     """BFCL's verdict on one answer.
 
