@@ -272,7 +272,8 @@ async def converse(task: Task, sample: Sample, mode: Mode, model: Model, policy:
                                  tool_call_id=call.id, name=call.name))
         if exhausted or len(turns) >= max_turns:
             exhausted = True
-            final = ModelOutput(text=output.text, finish_reason="length")
+            # the conversation's budget ran out, not the model's tokens ("length" means those)
+            final = ModelOutput(text=output.text, finish_reason="budget")
             break
     return Conversation(turns, made, added, final, exhausted, Usage(prompt, completion), latency, attempts)
 
