@@ -224,6 +224,7 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"samples not yet asked were not sent. Fix it, then --resume {run_dir}", file=sys.stderr)
         return NOT_SCORED
     if totals.infra_errors:
-        print(f"fcbench: {totals.infra_errors} samples ended in infrastructure failures (excluded from scores); "
-              f"run again with --resume {run_dir}", file=sys.stderr)
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(totals.infra_error_kinds.items(), key=lambda kv: -kv[1]))
+        print(f"fcbench: {totals.infra_errors} samples ended in infrastructure failures ({kinds}; excluded from "
+              f"scores); run again with --resume {run_dir}", file=sys.stderr)
     return NOT_SCORED if totals.infra_errors and not totals.scored else 0

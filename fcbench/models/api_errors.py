@@ -81,6 +81,14 @@ def retry_after_seconds(headers: Mapping[str, str] | None) -> float | None:
 QUOTA_MARKERS = ("insufficient_quota", "billing_hard_limit_reached", "exceeded your current quota")
 
 
+#: words of a 400/413/422 that says the request does not fit the model's context window
+#: (OpenAI's ``context_length_exceeded``, vLLM's "maximum context length", Anthropic's
+#: "prompt is too long", TGI's "must be <="): the sample is too long for this model and
+#: max_tokens, so asking again cannot help; the kind says so in every summary
+CONTEXT_MARKERS = ("context_length_exceeded", "maximum context length", "prompt is too long",
+                   "context window", "max_new_tokens` must be <=", "max_new_tokens must be <=")
+
+
 def status_kind(status: int) -> tuple[str, bool]:
     """(kind, retryable) for an HTTP error status."""
     if status in STATUS_KINDS:
@@ -98,6 +106,8 @@ def infra_error_for_status(status: int, text: str, headers: Mapping[str, str] | 
     kind, retryable = status_kind(status)
     if status == 429 and any(marker in text for marker in QUOTA_MARKERS):
         kind, retryable = "billing", False
+    if status in (400, 413, 422) and any(marker in text for marker in CONTEXT_MARKERS):
+        kind, retryable = "context_length", False
     if 300 <= status < 400:  # the client asked the wrong URL: retrying it cannot help
         location = (headers or {}).get("location") or (headers or {}).get("Location")
         text = (f"redirected to {location}; " if location else "a redirect; ") + \

@@ -242,6 +242,22 @@ def test_status_to_kind(status, kind, retryable):
     assert error.retry_after == (3.0 if retryable else None), "only retryable faults carry a wait hint"
 
 
+@pytest.mark.parametrize("status, text, kind, why", [
+    (400, '{"error": {"code": "context_length_exceeded", "message": "too long"}}', "context_length", "OpenAI"),
+    (400, "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens",
+     "context_length", "vLLM"),
+    (400, '{"type": "error", "error": {"message": "prompt is too long: 210000 tokens > 200000 maximum"}}',
+     "context_length", "Anthropic"),
+    (422, "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 2048", "context_length", "TGI"),
+    (429, '{"error": {"code": "insufficient_quota"}}', "billing", "a spent quota is not a rate limit"),
+    (400, "unknown field 'foo'", "bad_request", "another bad request stays one"),
+    (429, "maximum context length", "rate_limit", "a 429 is about rate, whatever its words"),
+])
+def test_statuses_whose_words_name_the_kind(status, text, kind, why):
+    error = infra_error_for_status(status, text)
+    assert (error.kind, error.retryable) == (kind, kind == "rate_limit"), why
+
+
 @pytest.mark.parametrize("headers, expected", [
     ({"retry-after": "2"}, 2.0), ({"Retry-After": "1.5"}, 1.5), ({"retry-after-ms": "250", "retry-after": "9"}, 0.25),
     ({"retry-after": "soon"}, None), ({}, None), ({"retry-after": formatdate(0, usegmt=True)}, 0.0),

@@ -182,7 +182,8 @@ def test_a_run_that_scored_nothing_exits_3(tmp_path):
     config = ServerConfig(tasks="parameter_value", limit=LIMIT, fault_rate=1.0, faults=("500",))
     rows, proc = run(tmp_path, "openai-compatible", config)
     assert [r["status"] for r in rows] == ["infra_error"] * LIMIT
-    assert proc.returncode == 3 and "infrastructure failures" in proc.stderr
+    assert proc.returncode == 3
+    assert f"{LIMIT} samples ended in infrastructure failures (server_error {LIMIT}; excluded" in proc.stderr
 
 
 @pytest.mark.parametrize("provider", ["openai-compatible", "anthropic"])
