@@ -36,12 +36,10 @@ REPO = Path(__file__).resolve().parent.parent
 HARNESS = REPO / "tests_bfcl"
 sys.path.insert(0, str(HARNESS))
 
+from agreement import import_suite, replay_models, rounds  # noqa: E402
 from bfcl_data import DEFAULT_WORK, load_entries, read_jsonl  # noqa: E402
 from timing import measure, timing_group  # noqa: E402
 
-from fcbench.data.importers.bfcl import import_bfcl  # noqa: E402
-from fcbench.data.importers.common import SuiteBuilder  # noqa: E402
-from fcbench.models.replay import ReplayModel  # noqa: E402
 from fcbench.running.pipeline import score_output  # noqa: E402
 from fcbench.scoring.profiles import PROFILES  # noqa: E402
 from fcbench.task_registry import discover_tasks  # noqa: E402
@@ -53,31 +51,16 @@ def prepared(answers: list[dict], data: Path, rules_name: str, work: Path) -> di
     """{answer id: (sample, task, request, output, rules)}: everything before scoring, built once.
 
     The BFCL data goes through fcbench's importer; each answer is turned into a model output
-    by ``replay/`` (one replay file per round, since a file holds one answer per entry)."""
-    builder = SuiteBuilder("bfcl-bench", "bfcl")
-    import_bfcl(builder, data)
-    builder.write(work / "suite", force=True)
+    by ``replay/`` (one replay file per round and style, since a file holds one answer per entry
+    and one model's style: `agreement.rounds`, `agreement.replay_models`)."""
+    import_suite(data, work / "suite")
     tasks = discover_tasks()
     samples = {s.id: s for name in IMPORTED_TASKS if (work / "suite" / name / "test.jsonl").exists()
                for s in tasks[name].load("test", work / "suite")}
     rules = PROFILES[rules_name]
-    rounds: list[list[dict]] = []
-    seen: Counter = Counter()
-    for answer in answers:
-        if answer["entry_id"] in samples:
-            k = seen[answer["entry_id"]]
-            seen[answer["entry_id"]] += 1
-            while len(rounds) <= k:
-                rounds.append([])
-            rounds[k].append(answer)
 
     async def outputs(index: int, batch: list[dict]) -> dict[str, tuple]:
-        models = {}
-        for style in ("prompt", "fc"):  # each style's answers are one model's result file
-            path = work / f"round-{index:03d}-{style}.jsonl"
-            path.write_text("".join(json.dumps({"id": a["entry_id"], "result": a["result"]}, ensure_ascii=False)
-                                    + "\n" for a in batch if a["style"] == style), encoding="utf-8")
-            models[style] = ReplayModel(f"replay/{path}", bfcl_style=style)
+        models = replay_models(batch, work, index)
         ready = {}
         for answer in batch:
             model = models[answer["style"]]
@@ -88,7 +71,7 @@ def prepared(answers: list[dict], data: Path, rules_name: str, work: Path) -> di
         return ready
 
     ready: dict[str, tuple] = {}
-    for index, batch in enumerate(rounds):
+    for index, batch in enumerate(rounds([a for a in answers if a["entry_id"] in samples])):
         ready.update(asyncio.run(outputs(index, batch)))
     return ready
 

@@ -245,15 +245,21 @@ def rounds(answers: list[dict]) -> list[list[dict]]:
     return out
 
 
-async def score_round(batch: list[dict], samples: dict, tasks: dict, work: Path, index: int) -> dict:
-    """{(answer id, rules): passed} for one round, through replay/ and the pipeline. Each style's
-    answers are one model's result file, replayed as that style (``-M bfcl_style``)."""
+def replay_models(batch: list[dict], work: Path, index: int) -> dict[str, ReplayModel]:
+    """{style: replay/ model} for one round: each style's answers are one model's BFCL result
+    file, replayed as that style (``-M bfcl_style``)."""
     models = {}
     for style in ("prompt", "fc"):
         path = work / f"round-{index:03d}-{style}.jsonl"
         path.write_text("".join(json.dumps({"id": a["entry_id"], "result": a["result"]}, ensure_ascii=False) + "\n"
                                 for a in batch if a["style"] == style), encoding="utf-8")
         models[style] = ReplayModel(f"replay/{path}", bfcl_style=style)
+    return models
+
+
+async def score_round(batch: list[dict], samples: dict, tasks: dict, work: Path, index: int) -> dict:
+    """{(answer id, rules): passed} for one round, through replay/ and the pipeline."""
+    models = replay_models(batch, work, index)
     verdicts: dict = {}
     for answer in batch:
         model = models[answer["style"]]

@@ -24,9 +24,9 @@ from fcbench.models.api_errors import sdk_error
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.endpoints import public_url
 from fcbench.models.http_options import HttpOptions, http_option_names, read_http_options
-from fcbench.models.openai_stream import looks_like_events
+from fcbench.models.openai_stream import answer_json
 from fcbench.models.tool_names import api_safe_names, restore_names
-from fcbench.parsing.intake import JsonError, loads
+from fcbench.parsing.intake import JsonError
 from fcbench.records import ModelOutput, Request
 
 
@@ -121,13 +121,9 @@ class SDKChatModel(ApiChatModel):
         except any_sdk_error as exc:
             raise sdk_error(exc, sdk, [self._api_key]) from None
         try:
-            answer = loads(body)
+            answer = answer_json(body, raw.http_response.headers.get("content-type"), self.fold_events)
         except JsonError as exc:
-            answer = None
-            if self.fold_events is not None and looks_like_events(body, raw.http_response.headers.get("content-type")):
-                answer = self.fold_events(body)
-            if answer is None:
-                raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
+            raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
         return self.parse_answer(answer, time.perf_counter() - start)
 
     def settings(self) -> dict[str, Any]:

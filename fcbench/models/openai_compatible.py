@@ -43,10 +43,10 @@ from fcbench.models.base import GenerateConfig
 from fcbench.models.endpoints import EndpointPool, public_url, split_user_info
 from fcbench.models.http import HttpProtocolError, Origin
 from fcbench.models.http_options import HTTP_OPTIONS, HttpOptions
-from fcbench.models.openai_stream import completion_from_events, looks_like_events
+from fcbench.models.openai_stream import answer_json, completion_from_events
 from fcbench.models.openai_wire import chat_payload, parse_chat_response
 from fcbench.models.options import flag_option, int_option
-from fcbench.parsing.intake import JsonError, loads
+from fcbench.parsing.intake import JsonError
 from fcbench.records import ModelOutput, Request
 
 #: every option of this backend's client (``vllm-server/`` hands these on)
@@ -116,14 +116,10 @@ class OpenAICompatibleModel(ApiChatModel):
             raise infra_error_for_status(status, data.decode("utf-8", errors="replace"), response.headers,
                                          secrets=[self._api_key])
         try:
-            answer = loads(data)
+            answer = answer_json(data, response.headers.get("content-type"), completion_from_events)
         except JsonError:
-            answer = None
-            if looks_like_events(data, response.headers.get("content-type")):
-                answer = completion_from_events(data)  # streamed although one answer was asked for
-            if answer is None:
-                raise InfraError("bad_response", self._describe(None, index, f"HTTP {status} body is not JSON: "
-                                                                f"{data[:200]!r}"), retryable=True) from None
+            raise InfraError("bad_response", self._describe(None, index, f"HTTP {status} body is not JSON: "
+                                                            f"{data[:200]!r}"), retryable=True) from None
         return parse_chat_response(answer, latency)
 
     def _describe(self, exc: BaseException | None, index: int, detail: str = "") -> str:

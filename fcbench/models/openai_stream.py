@@ -19,6 +19,7 @@ unexpected shape, is skipped. Only the first choice is read, as for unstreamed a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fcbench.parsing.intake import JsonError, loads
@@ -27,6 +28,19 @@ from fcbench.parsing.intake import JsonError, loads
 def looks_like_events(data: bytes, content_type: str | None) -> bool:
     """Is this answer body a server-sent event stream?"""
     return (content_type or "").lower().startswith("text/event-stream") or data.lstrip()[:5] == b"data:"
+
+
+def answer_json(data: bytes, content_type: str | None, fold: Callable[[bytes], Any] | None) -> Any:
+    """The JSON answer of a response body: the body itself or, when the server streamed although
+    one answer was asked for, what `fold` makes of its events (`completion_from_events` for Chat
+    Completions; None where the API has no folder). Raises `JsonError` when it is neither."""
+    try:
+        return loads(data)
+    except JsonError:
+        folded = fold(data) if fold is not None and looks_like_events(data, content_type) else None
+        if folded is None:
+            raise
+        return folded
 
 
 def _arguments(pieces: list[Any]) -> Any:

@@ -54,7 +54,7 @@ from fcbench.models.openai_wire import parse_chat_response
 from fcbench.models.tool_names import api_safe_names, restore_names
 from fcbench.parsing import extract_calls
 from fcbench.parsing.intake import JsonError, admit_calls, loads, output_from_record
-from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall
+from fcbench.records import InfraFailure, ModelOutput, Request, ToolCall, record
 
 _RECORD_KEYS = ("output", "text", "tool_calls")
 
@@ -144,17 +144,6 @@ def recorded_turns(record: dict[str, Any]) -> list[ModelOutput] | None:
     return turns
 
 
-def load_replay_records(path: Path, bfcl_style: str = "auto") -> tuple[dict[str, ModelOutput], set[str]]:
-    """Recorded outputs by sample id, and the ids whose record is in BFCL's result format.
-
-    The file itself must be readable JSON Lines of objects with an id (else one
-    `UsageError` naming the file and line); what a record says about the answer is
-    the model's business: any field of any type is read by `fcbench.parsing.intake`.
-    """
-    outputs, bfcl_ids, _ = load_replay_file(path, bfcl_style=bfcl_style)
-    return outputs, bfcl_ids
-
-
 def _batch_output(record: dict[str, Any]) -> tuple[str, ModelOutput] | None:
     """(custom id, answer) of an OpenAI batch output line, an infrastructure failure when it holds
     none; None when `record` is no such line."""
@@ -169,13 +158,27 @@ def _batch_output(record: dict[str, Any]) -> tuple[str, ModelOutput] | None:
     return record["custom_id"], ModelOutput(infra_error=InfraFailure(body.kind, str(body)))
 
 
-def load_replay_file(path: Path, batch_ids: set[str] | None = None, bfcl_style: str = "auto"
-                     ) -> tuple[dict[str, ModelOutput], set[str], dict[str, list[ModelOutput]]]:
-    """`load_replay_records` plus the recorded turns of interactive runs by sample id; the ids
-    answered by OpenAI batch output lines are added to `batch_ids`.
+@record
+class ReplayFile:
+    """What a replay path holds: the recorded answers by sample id, the ids whose record is in
+    BFCL's result format, the recorded turns of interactive runs by sample id, and whether the
+    BFCL records are an FC model's (`bfcl_output`)."""
 
-    `bfcl_style` says whose BFCL results these are: "prompt" or "fc" (a model with native tool
-    calls); "auto" takes "fc" when some BFCL record holds a list of calls."""
+    outputs: dict[str, ModelOutput]
+    bfcl_ids: set[str]
+    transcripts: dict[str, list[ModelOutput]]
+    fc_model: bool
+
+
+def load_replay_file(path: Path, batch_ids: set[str] | None = None, bfcl_style: str = "auto") -> ReplayFile:
+    """Every record of the replay file (or folder); the ids answered by OpenAI batch output
+    lines are added to `batch_ids`.
+
+    The file itself must be readable JSON Lines of objects with an id (else one `UsageError`
+    naming the file and line); what a record says about the answer is the model's business:
+    any field of any type is read by `fcbench.parsing.intake`. `bfcl_style` says whose BFCL
+    results these are: "prompt" or "fc" (a model with native tool calls); "auto" takes "fc"
+    when some BFCL record holds a list of calls."""
     if bfcl_style not in BFCL_STYLES:
         raise UsageError(f"bfcl_style must be one of {', '.join(BFCL_STYLES)}, not {bfcl_style!r}")
     records = list(_records(Path(path)))
@@ -184,26 +187,26 @@ def load_replay_file(path: Path, batch_ids: set[str] | None = None, bfcl_style: 
     outputs: dict[str, ModelOutput] = {}
     bfcl_ids: set[str] = set()
     transcripts: dict[str, list[ModelOutput]] = {}
-    for where, record in records:
-        batch_line = _batch_output(record) if isinstance(record, dict) else None
+    for where, entry in records:
+        batch_line = _batch_output(entry) if isinstance(entry, dict) else None
         if batch_line is not None:  # its failures are kept: they say why there is no answer
             outputs[batch_line[0]] = batch_line[1]
             if batch_ids is not None:
                 batch_ids.add(batch_line[0])
             continue
-        key = _record_id(record)
+        key = _record_id(entry)
         if key is None:
-            what = "not a JSON object" if not isinstance(record, dict) else "no 'sample_id' or 'id' string"
+            what = "not a JSON object" if not isinstance(entry, dict) else "no 'sample_id' or 'id' string"
             raise UsageError(f"{where}: not a replay record ({what})")
-        output = _output_from_record(record, fc_model)
+        output = _output_from_record(entry, fc_model)
         if output.infra_error is None:  # a recorded infra failure is no answer
             outputs[key] = output
-            if _is_bfcl(record):
+            if _is_bfcl(entry):
                 bfcl_ids.add(key)
-            turns = recorded_turns(record)
+            turns = recorded_turns(entry)
             if turns is not None:
                 transcripts[key] = turns
-    return outputs, bfcl_ids, transcripts
+    return ReplayFile(outputs, bfcl_ids, transcripts, fc_model)
 
 
 def _records(path: Path) -> Iterator[tuple[str, Any]]:
@@ -249,10 +252,9 @@ class ReplayModel(Model):
         super().__init__(name, config, **options)
         self.path = Path(name.split("/", 1)[1])
         self.batch_ids: set[str] = set()
-        style = str(options.get("bfcl_style", "auto"))
-        self.outputs, self.bfcl_ids, self.transcripts = load_replay_file(self.path, self.batch_ids, style)
-        fc = style == "fc" or (style == "auto" and any(isinstance(self.outputs[k].raw, list) for k in self.bfcl_ids))
-        self.bfcl_style = ("fc" if fc else "prompt") if self.bfcl_ids else None
+        loaded = load_replay_file(self.path, self.batch_ids, str(options.get("bfcl_style", "auto")))
+        self.outputs, self.bfcl_ids, self.transcripts = loaded.outputs, loaded.bfcl_ids, loaded.transcripts
+        self.bfcl_style = ("fc" if loaded.fc_model else "prompt") if self.bfcl_ids else None
 
     async def generate(self, request: Request) -> ModelOutput:
         key = request.sample_id

@@ -32,7 +32,7 @@ from fcbench.data.suites import read_suite_manifest
 from fcbench.errors import InfraError, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
-from fcbench.records import Mode, ModelOutput, Request, Sample, SampleResult
+from fcbench.records import InfraFailure, Mode, ModelOutput, Request, Sample, SampleResult
 from fcbench.retry import RetryPolicy
 from fcbench.runlog import RunResults
 from fcbench.running.conversation import (
@@ -159,12 +159,12 @@ class FirstAnswerGuard:
         self.answered = False
         self.stopped: str | None = None
 
-    def saw(self, infra_kind: str | None, message: str) -> None:
-        """One request's outcome: None for an answer, else the infrastructure failure's kind."""
-        if infra_kind is None:
+    def saw(self, failure: InfraFailure | None) -> None:
+        """One sample's outcome: None when the backend answered, else the failure recorded."""
+        if failure is None:
             self.answered = True
-        elif infra_kind in self.FATAL_KINDS and not self.answered and self.stopped is None:
-            self.stopped = f"{infra_kind}: {message}"
+        elif failure.kind in self.FATAL_KINDS and not self.answered and self.stopped is None:
+            self.stopped = f"{failure.kind}: {failure.message}"
 
 
 def fingerprint_fields(config: RunConfig, plans: list[TaskPlan]) -> dict[str, Any]:
@@ -357,8 +357,7 @@ class Runner:
                 finally:
                     if batcher is not None:
                         batcher.finished()
-            guard.saw(result.output.infra_error.kind if result.output.infra_error else None,
-                      result.output.infra_error.message if result.output.infra_error else "")
+            guard.saw(result.output.infra_error)
             record(plan, result)
 
         async def one(plan: TaskPlan, sample: Sample) -> None:
@@ -370,11 +369,8 @@ class Runner:
                 request = self.request_for(plan, sample)
                 started = time.perf_counter()
                 answer, attempts = await ask(self.model, request, self.config.retry)
-                if isinstance(answer, InfraError):
-                    guard.saw(answer.kind, str(answer))
-                else:
-                    guard.saw(None, "")
                 result = await self._finish(plan, sample, request, answer, attempts, time.perf_counter() - started)
+                guard.saw(result.output.infra_error if isinstance(answer, InfraError) else None)
             record(plan, result)
 
         requests_started = time.perf_counter()
