@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from fcbench.analysis.compare import RunScores, check_same_data, compare_task
 from fcbench.errors import UsageError
+from fcbench.running.store import write_text_atomic
 from fcbench.scoring.stats import holm_adjust
 
 DEFAULT_MAX_DROP = 1.0
@@ -221,7 +222,7 @@ def write_reports(result: GateResult, summary: Path, junit: Path) -> str:
     text = render_summary(result)
     for path, body in ((summary, text), (junit, render_junit(result))):
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(body, encoding="utf-8")
+        write_text_atomic(path, body)
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as fh:

@@ -105,8 +105,9 @@ def missing_action(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     from fcbench.data.generator.build import write_suite
+    from fcbench.data.suites import unfinished
 
-    if args.out.exists() and any(args.out.iterdir()):
+    if args.out.exists() and any(args.out.iterdir()) and not unfinished(args.out):
         raise UsageError(f"{args.out}: folder exists and is not empty")
     manifest = write_suite(args.out, args.seed)
     counts = ", ".join(f"{t} {c.get('test', 0)}" for t, c in manifest.get("counts", {}).items())

@@ -61,7 +61,13 @@ def write_json_atomic(path: Path, data: Any) -> None:
         text = _dumps(data)
     except (ValueError, TypeError, RecursionError):
         text = _dumps(bounded(data, [])[0])
-    payload = (scrub(text) + "\n").encode("utf-8", errors="backslashreplace")
+    write_text_atomic(path, scrub(text) + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write `text` through a temporary file and rename: a reader (or a process killed while
+    writing) sees the old file or the new one, never half of one."""
+    payload = text.encode("utf-8", errors="backslashreplace")
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("wb") as fh:
         fh.write(payload)

@@ -15,6 +15,7 @@ from fcbench.analysis.leaderboard.table import Board, group_entries, load_entrie
 from fcbench.analysis.leaderboard.text import render_csv, render_markdown, source_label
 from fcbench.errors import UsageError
 from fcbench.runlog import read_json
+from fcbench.running.store import write_text_atomic
 
 INDEX = "index.json"
 
@@ -47,7 +48,7 @@ def build(sources: list[Path], out_dir: Path) -> list[Board]:
                  f"{board.slug}.csv": render_csv(board),
                  f"{board.slug}.html": render_html(board, chart_svg(board), out_dir)}
         for name, text in files.items():
-            (out_dir / name).write_text(text, encoding="utf-8")
+            write_text_atomic(out_dir / name, text)
             stale.discard(name)
         index["boards"].append({
             "slug": board.slug, "title": board.title, "suite": board.suite, "split": board.split,
@@ -60,7 +61,7 @@ def build(sources: list[Path], out_dir: Path) -> list[Board]:
         path = out_dir / name
         if path.is_file() and "/" not in name:
             path.unlink()
-    (out_dir / INDEX).write_text(json.dumps(index, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_text_atomic(out_dir / INDEX, json.dumps(index, indent=2, ensure_ascii=False) + "\n")
     return boards
 
 

@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from fcbench.data.generator import compose as cp
 from fcbench.data.generator.answers import reference_and_facts
+from fcbench.data.suites import MANIFEST, write_suite_files
 
 DEFAULT_SEED = 1
 TEST_PER_TASK = 260
@@ -344,14 +345,19 @@ def write_suite(out_dir: Path, seed: int = DEFAULT_SEED, *, builtin_layout: bool
     and, in the suite layout, ``out_dir/suite.json``. Returns the manifest."""
     out_dir = Path(out_dir)
     suite = generate_suite(seed)
-    for task, splits in suite.items():
-        folder = out_dir / task / "data" if builtin_layout else out_dir / task
-        folder.mkdir(parents=True, exist_ok=True)
-        for split, samples in splits.items():
-            (folder / f"{split}.jsonl").write_text(dump_jsonl(samples), encoding="utf-8", newline="\n")
     info = manifest(seed, suite)
-    if not builtin_layout:
-        (out_dir / "suite.json").write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8", newline="\n")
+    if builtin_layout:  # the repository's own data files, written in place
+        for task, splits in suite.items():
+            folder = out_dir / task / "data"
+            folder.mkdir(parents=True, exist_ok=True)
+            for split, samples in splits.items():
+                (folder / f"{split}.jsonl").write_text(dump_jsonl(samples), encoding="utf-8", newline="\n")
+        return info
+    files = {f"{task}/{split}.jsonl": dump_jsonl(samples)
+             for task, splits in suite.items() for split, samples in splits.items()}
+    files[MANIFEST] = json.dumps(info, indent=2) + "\n"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_suite_files(out_dir, files, sorted(suite))  # a stopped write leaves no half suite that runs
     return info
 
 

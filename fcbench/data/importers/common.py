@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -218,20 +217,25 @@ class SuiteBuilder:
         }
 
     def write(self, out: Path, *, force: bool = False) -> dict[str, Any]:
-        """Write the suite to `out`, validate it as ``fcbench run`` would, return the manifest."""
+        """Write the suite to `out`, validate it as ``fcbench run`` would, return the manifest.
+
+        The files are checked before they take the place of anything (`write_suite_files`), so a
+        refused or stopped import leaves an earlier suite in `out` as it was, or no runnable suite."""
+        from fcbench.data.suites import MANIFEST, write_suite_files
+        from fcbench.task_registry import discover_tasks
+
         if not self.samples:
             raise UsageError(f"no sample could be imported from this {self.source} source")
         out = Path(out)
         prepare_out(out, force=force)
-        for task, rows in sorted(self.samples.items()):
-            folder = out / task
-            folder.mkdir(parents=True, exist_ok=True)
-            text = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
-            (folder / f"{SPLIT}.jsonl").write_text(text, encoding="utf-8", newline="\n")
+        files = {f"{task}/{SPLIT}.jsonl":
+                 "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in rows)
+                 for task, rows in sorted(self.samples.items())}
         info = self.manifest()
-        (out / "suite.json").write_text(json.dumps(info, indent=2, ensure_ascii=False) + "\n",
-                                        encoding="utf-8", newline="\n")
-        validate_suite(out, sorted(self.samples))
+        files[MANIFEST] = json.dumps(info, indent=2, ensure_ascii=False) + "\n"
+        tasks = sorted(self.samples)
+        write_suite_files(out, files, tasks, lambda staged: validate_suite(staged, tasks),
+                          replace=tuple(discover_tasks()))
         return info
 
 
@@ -241,8 +245,11 @@ def _sorted_category(cat: dict[str, Any]) -> dict[str, Any]:
 
 
 def prepare_out(out: Path, *, force: bool) -> None:
-    """`out` must be new or empty; with `force`, an earlier suite there (it has a
-    ``suite.json``) is replaced. Nothing else is ever deleted."""
+    """`out` must be new or empty; with `force`, it may hold an earlier suite (it has a
+    ``suite.json``) or one whose writing was stopped, which the new one replaces once written.
+    Nothing else is ever deleted."""
+    from fcbench.data.suites import unfinished
+
     if not out.exists():
         out.mkdir(parents=True)
         return
@@ -252,14 +259,8 @@ def prepare_out(out: Path, *, force: bool) -> None:
         return
     if not force:
         raise UsageError(f"{out}: folder exists and is not empty (use --force to replace an imported suite)")
-    if not (out / "suite.json").is_file():
+    if not (out / "suite.json").is_file() and not unfinished(out):
         raise UsageError(f"{out}: not a suite folder (no suite.json); refusing to replace it")
-    from fcbench.task_registry import discover_tasks
-
-    for task in discover_tasks():
-        if (out / task).is_dir():
-            shutil.rmtree(out / task)
-    (out / "suite.json").unlink()
 
 
 def validate_suite(out: Path, tasks: list[str]) -> None:
