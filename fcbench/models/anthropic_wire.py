@@ -17,12 +17,14 @@ from fcbench.errors import InfraError
 from fcbench.models.api_errors import excerpt
 from fcbench.models.base import GenerateConfig
 from fcbench.models.call_ids import with_call_ids
-from fcbench.parsing.intake import admit_calls, count_of, shown, text_of, type_name
+from fcbench.parsing.intake import JsonError, admit_calls, count_of, loads, shown, text_of, type_name
 from fcbench.records import Message, ModelOutput, Request, Tool, Usage
 
 #: Anthropic stop reasons in the Chat Completions vocabulary the rest of fcbench reads.
+#: ``model_context_window_exceeded`` is an answer cut off where the context window ended, as
+#: ``max_tokens`` is. (``refusal`` and ``pause_turn`` are no answer: see `parse_messages_response`.)
 FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "tool_use": "tool_calls",
-                  "max_tokens": "length", "refusal": "content_filter"}
+                  "max_tokens": "length", "model_context_window_exceeded": "length"}
 
 _ID_UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
 
@@ -105,8 +107,27 @@ def messages_payload(request: Request, model: str, config: GenerateConfig,
 
 
 # ------------------------------------------------------------------ response
+def _json_object_text(text: str) -> bool:
+    """Is `text` the JSON text of an object (or blank: no arguments)?"""
+    if not text.strip():
+        return True
+    try:
+        return isinstance(loads(text), dict)
+    except JsonError:
+        return False
+
+
 def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
-    """A Messages API answer as a ModelOutput (tool inputs arrive as objects already)."""
+    """A Messages API answer as a ModelOutput.
+
+    Tool inputs arrive as objects; one sent as the JSON text of an object (Anthropic-compatible
+    endpoints of other vendors, proxies) is read as that object. Content blocks of other types
+    (server tools, their results) are passed over. Two stop reasons mean there is no answer to
+    score: ``refusal`` (the API's safety classifiers stopped the answer; kind ``content_filter``,
+    not retried, as OpenAI's ``finish_reason: "content_filter"``) and ``pause_turn`` (the API
+    paused a long turn for the client to continue, which fcbench does not do; kind
+    ``incomplete``, retried).
+    """
     try:
         blocks = body["content"]
         if not isinstance(blocks, list):
@@ -130,6 +151,8 @@ def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
                 problems.append(problem)
         elif block.get("type") == "tool_use":
             uses.append(block)
+            if isinstance(block.get("input"), str) and _json_object_text(block["input"]):
+                continue  # the object as JSON text: admit_calls reads it
             if not isinstance(block.get("input"), dict) and block.get("input") is not None:
                 name, got = shown(block.get("name")), type_name(block.get("input"))
                 problems.append(f"arguments of {name} are not a JSON object (got {got})")
@@ -140,6 +163,13 @@ def parse_messages_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     stop = body.get("stop_reason")
     text = "".join(texts) or None
+    if stop == "refusal":
+        raise InfraError("content_filter", "the provider's content filter (its safety classifiers) stopped the "
+                         "answer (stop_reason refusal)"
+                         + (f": {excerpt(text)}" if text else ""), retryable=False)
+    if stop == "pause_turn":
+        raise InfraError("incomplete", "the API paused the turn (stop_reason pause_turn) for the client to "
+                         "continue; fcbench does not continue paused turns", retryable=True)
     raw = {"content": blocks, "stop_reason": stop}
     common = {"finish_reason": FINISH_REASONS.get(stop, stop) if isinstance(stop, str) else None,
               "latency_s": latency_s, "raw": raw,

@@ -69,6 +69,9 @@ class SDKChatModel(ApiChatModel):
     #: server-sent events -> the one JSON answer they stream (None: cut off), for a server or
     #: proxy that streams although one answer was asked for; None where the API has no folder
     fold_events: ClassVar[Callable[[bytes], Any] | None] = None
+    #: (HTTP status, error body, latency) -> the model's answer a server sent as an error
+    #: (`fcbench.models.openai_wire.answer_in_error`), else None; None where the API has none
+    answer_in_error: ClassVar[Callable[[int, bytes, float], ModelOutput | None] | None] = None
 
     def __init__(self, name: str, config: GenerateConfig | None = None, *, base_url: str | None = None,
                  base_urls: Any = None, http_client: Any = None, **options: Any):
@@ -119,12 +122,24 @@ class SDKChatModel(ApiChatModel):
             raw = await self._create(client)(**payload)
             body = raw.http_response.content
         except any_sdk_error as exc:
+            output = self._answer_in_error(exc, sdk, time.perf_counter() - start)
+            if output is not None:
+                return output
             raise sdk_error(exc, sdk, [self._api_key]) from None
         try:
             answer = answer_json(body, raw.http_response.headers.get("content-type"), self.fold_events)
         except JsonError as exc:
             raise InfraError("bad_response", f"response body is not JSON ({exc})", retryable=True) from None
         return self.parse_answer(answer, time.perf_counter() - start)
+
+    def _answer_in_error(self, exc: Exception, sdk: Any, latency: float) -> ModelOutput | None:
+        if self.answer_in_error is None or not isinstance(exc, sdk.APIStatusError) or exc.response is None:
+            return None
+        try:
+            body = exc.response.content
+        except Exception:  # a body the SDK never read: no answer in it
+            return None
+        return self.answer_in_error(exc.status_code, body, latency)
 
     def settings(self) -> dict[str, Any]:
         settings = {"provider": self.provider, "model": self.model_id,

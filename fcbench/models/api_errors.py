@@ -89,6 +89,12 @@ CONTEXT_MARKERS = ("context_length_exceeded", "maximum context length", "prompt 
                    "context window", "max_new_tokens` must be <=", "max_new_tokens must be <=")
 
 
+#: words of a 400 that says the provider's content filter refused the prompt (Azure OpenAI's
+#: ``code: "content_filter"``, innererror ``ResponsibleAIPolicyViolation``): no answer exists, and
+#: the same prompt meets the same filter, so it is not retried; the kind says why
+CONTENT_FILTER_MARKERS = ('"content_filter"', "ResponsibleAIPolicyViolation")
+
+
 def status_kind(status: int) -> tuple[str, bool]:
     """(kind, retryable) for an HTTP error status."""
     if status in STATUS_KINDS:
@@ -101,13 +107,17 @@ def status_kind(status: int) -> tuple[str, bool]:
 
 
 def infra_error_for_status(status: int, text: str, headers: Mapping[str, str] | None = None,
-                           secrets: Iterable[str | None] = ()) -> InfraError:
-    """The InfraError for an HTTP error answer; `text` is the server's message (scrubbed here)."""
+                           secrets: Iterable[str | None] = (), body: str = "") -> InfraError:
+    """The InfraError for an HTTP error answer; `text` is the server's message (scrubbed here).
+    `body`, when `text` is not the whole body (an SDK's message), is read for the markers only."""
     kind, retryable = status_kind(status)
-    if status == 429 and any(marker in text for marker in QUOTA_MARKERS):
+    said = f"{text}\n{body}" if body else text
+    if status == 429 and any(marker in said for marker in QUOTA_MARKERS):
         kind, retryable = "billing", False
-    if status in (400, 413, 422) and any(marker in text for marker in CONTEXT_MARKERS):
+    if status in (400, 413, 422) and any(marker in said for marker in CONTEXT_MARKERS):
         kind, retryable = "context_length", False
+    if status == 400 and any(marker in said for marker in CONTENT_FILTER_MARKERS):
+        kind, retryable = "content_filter", False
     if 300 <= status < 400:  # the client asked the wrong URL: retrying it cannot help
         location = (headers or {}).get("location") or (headers or {}).get("Location")
         text = (f"redirected to {location}; " if location else "a redirect; ") + \
@@ -121,7 +131,11 @@ def sdk_infra_error(exc: Exception, sdk: Any, secrets: list[str | None]) -> Infr
     """The InfraError for an exception of the OpenAI or Anthropic SDK (same class layout), else None."""
     if isinstance(exc, sdk.APIStatusError):
         headers = exc.response.headers if exc.response is not None else None
-        return infra_error_for_status(exc.status_code, str(exc.message), headers, secrets)
+        try:  # the SDK's message keeps only the error's text; its code is in the body
+            body = exc.response.text if exc.response is not None else ""
+        except Exception:  # a body the SDK never read
+            body = ""
+        return infra_error_for_status(exc.status_code, str(exc.message), headers, secrets, body=body)
     if isinstance(exc, sdk.APITimeoutError):
         return InfraError("timeout", scrub(f"{type(exc).__name__}: {exc}", secrets), retryable=True)
     if isinstance(exc, sdk.APIConnectionError):

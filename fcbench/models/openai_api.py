@@ -28,7 +28,7 @@ from typing import Any
 from fcbench.models.api_base import SDKChatModel
 from fcbench.models.http_options import HttpOptions
 from fcbench.models.openai_stream import completion_from_events
-from fcbench.models.openai_wire import chat_payload, parse_chat_response
+from fcbench.models.openai_wire import answer_in_error, chat_payload, parse_chat_response
 from fcbench.records import Request
 
 
@@ -40,6 +40,7 @@ class OpenAIModel(SDKChatModel):
     http_defaults = HttpOptions("OPENAI_API_KEY", max_tokens_field="max_completion_tokens")
     parse_answer = staticmethod(parse_chat_response)
     fold_events = staticmethod(completion_from_events)
+    answer_in_error = staticmethod(answer_in_error)
 
     def _payload(self, request: Request) -> dict[str, Any]:
         body = chat_payload(request, self.model_id, self.config, max_tokens_field=self.http.max_tokens_field,

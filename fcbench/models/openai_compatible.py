@@ -44,7 +44,7 @@ from fcbench.models.endpoints import EndpointPool, public_url, split_user_info
 from fcbench.models.http import HttpProtocolError, Origin
 from fcbench.models.http_options import HTTP_OPTIONS, HttpOptions
 from fcbench.models.openai_stream import answer_json, completion_from_events
-from fcbench.models.openai_wire import chat_payload, parse_chat_response
+from fcbench.models.openai_wire import answer_in_error, chat_payload, parse_chat_response
 from fcbench.models.options import flag_option, int_option
 from fcbench.parsing.intake import JsonError
 from fcbench.records import ModelOutput, Request
@@ -113,6 +113,9 @@ class OpenAICompatibleModel(ApiChatModel):
         latency = time.perf_counter() - start
         status, data = response.status, response.body
         if not 200 <= status < 300:  # an error, or a redirect (never followed: see fcbench.models.http)
+            output = answer_in_error(status, data, latency)  # Groq's tool_use_failed: the model's answer
+            if output is not None:
+                return output
             raise infra_error_for_status(status, data.decode("utf-8", errors="replace"), response.headers,
                                          secrets=[self._api_key])
         try:

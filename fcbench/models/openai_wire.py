@@ -21,7 +21,7 @@ from fcbench.models.api_errors import excerpt
 from fcbench.models.base import GenerateConfig
 from fcbench.models.call_ids import with_call_ids
 from fcbench.models.reasoning import REASONING_FIELDS
-from fcbench.parsing.intake import admit_calls, count_of, shown, text_of
+from fcbench.parsing.intake import JsonError, admit_calls, count_of, loads, shown, text_of
 from fcbench.records import Message, ModelOutput, Request, Tool, Usage
 
 
@@ -114,6 +114,13 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     is read as that one call. A refusal (``refusal`` without content) is the answer's text. A
     choice that reports an error (``finish_reason: "error"`` or an ``error`` object, as OpenRouter
     sends when the upstream provider fails) is an infrastructure failure, never the model's answer.
+
+    ``finish_reason: "content_filter"`` (OpenAI, Azure, Gemini's compatible endpoint) says the
+    provider's content filter withheld the answer: an infrastructure failure of kind
+    ``content_filter``, not retried (the same prompt meets the same filter), since nothing of the
+    model's came back to score. ``finish_reason: "tool_calls"`` with neither calls nor text (a
+    server's tool parser that found the start of a call and nothing it could read) is the model's
+    attempt at a call: malformed.
     """
     try:
         choice = body["choices"][0]
@@ -127,6 +134,10 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
         # OpenRouter and some proxies: the upstream provider failed, reported inside a 200
         raise InfraError("server_error", f"the server reported an error instead of an answer: "
                          f"{excerpt(shown(choice.get('error') or choice))}", retryable=True)
+    if choice.get("finish_reason") == "content_filter":
+        verdict = choice.get("content_filter_results") or message.get("content") or "no content"
+        raise InfraError("content_filter", f"the provider's content filter withheld the answer "
+                         f"(finish_reason content_filter): {excerpt(shown(verdict))}", retryable=False)
     text, problem = text_of(message.get("content"))
     text = text or None
     refusal = message.get("refusal")
@@ -140,8 +151,36 @@ def parse_chat_response(body: Any, latency_s: float = 0.0) -> ModelOutput:
     common = {"finish_reason": choice.get("finish_reason"), "latency_s": latency_s, "raw": message,
               "usage": Usage(count_of(usage.get("prompt_tokens")), count_of(usage.get("completion_tokens")))}
     problems = [p for p in (problem, calls_problem) if p]
+    if not problems and not calls and text is None and choice.get("finish_reason") == "tool_calls":
+        problems.append("finish_reason is tool_calls but the answer holds no call and no text")
     if problems:
         wire = raw_calls if isinstance(raw_calls, list) else [raw_calls] if raw_calls is not None else []
         shown_text = "\n".join(part for part in (text, *(_call_text(c) for c in wire)) if part)
         return ModelOutput(text=shown_text or None, malformed="; ".join(problems), **common)
     return ModelOutput(text=text, tool_calls=calls, **common)
+
+
+def answer_in_error(status: int, data: bytes | str, latency_s: float = 0.0) -> ModelOutput | None:
+    """The model's answer when a server sent it as an HTTP error, else None (an ordinary failure).
+
+    Groq answers 400 ``{"error": {"code": "tool_use_failed", "failed_generation": TEXT}}`` when the
+    model wrote a tool call the server could not read or that broke the tool's schema. No
+    infrastructure failed and asking again at temperature 0 gives the same text: it is the model's
+    answer, malformed, with `TEXT` kept as what it wrote.
+    """
+    if status != 400:
+        return None
+    try:
+        body = loads(data)
+    except JsonError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None
+    generation = error.get("failed_generation")
+    if error.get("code") != "tool_use_failed" and not isinstance(generation, str):
+        return None
+    text, _ = text_of(generation)
+    reason = (f"the server could not read the model's tool call ({shown(error.get('code') or 'failed_generation')}): "
+              f"{excerpt(shown(error.get('message') or ''))}")
+    return ModelOutput(text=text or None, malformed=reason.rstrip(": "), latency_s=latency_s, raw=error)

@@ -129,7 +129,8 @@ async def _answer(request: web.Request, state: EmulatorState, provider: Provider
     raw = (state.config.raw_replies or {}).get(entry.key)
     if raw is not None:
         state.stats.answer("raw", entry.target.mode)
-        return web.Response(body=raw, content_type="application/json")
+        status = (state.config.raw_statuses or {}).get(entry.key, 200)
+        return web.Response(status=status, body=raw, content_type="application/json")
     if not payload.get("stream"):
         data = answer_body(state, provider, payload, conv, entry, count=not drop)
         if drop:

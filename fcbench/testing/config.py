@@ -73,6 +73,9 @@ class ServerConfig:
     #: ``task/sample_id`` -> the exact bytes to answer (status 200, JSON content type) instead of
     #: the behaviour's reply: anything at all, for tests of what a client does with odd bodies.
     raw_replies: Mapping[str, bytes] | None = None
+    #: ``task/sample_id`` -> the HTTP status of its raw reply (default 200), for error answers
+    #: a server sends with a body worth reading (Groq's ``tool_use_failed``, Azure's content filter)
+    raw_statuses: Mapping[str, int] | None = None
     #: the batch endpoints' timing and failures
     batches: BatchSettings = field(default_factory=BatchSettings)
     #: answer as a thinking model does (Anthropic ``thinking`` blocks, ``reasoning_content``) and,
