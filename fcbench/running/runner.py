@@ -272,6 +272,8 @@ class Runner:
             manifest = self._manifest()
             self.store.create(manifest)
             return manifest, {}
+        self.store.load_manifest()  # a run folder (else one clear line) before it is claimed
+        self.store.claim()  # then read what no other process is writing any more
         loaded = self.store.load_manifest()
         if loaded.fingerprint != self.fingerprint:
             raise UsageError(f"cannot resume {self.store.run_dir}: it is a different run ("
@@ -306,13 +308,16 @@ class Runner:
     async def run(self, on_result: ProgressHook | None = None,
                   on_status: Callable[[str], None] | None = None) -> RunResults:
         """`on_status` hears how the batches of a ``--batch`` run are doing while it waits."""
-        manifest, done = self.prepare()
-        self.on_status = on_status
         try:
-            return await self._run(manifest, done, on_result)
-        except BaseException as exc:
-            self._record_stop(manifest, exc)
-            raise
+            manifest, done = self.prepare()
+            self.on_status = on_status
+            try:
+                return await self._run(manifest, done, on_result)
+            except BaseException as exc:
+                self._record_stop(manifest, exc)
+                raise
+        finally:
+            self.store.release()
 
     def _record_stop(self, manifest: dict[str, Any], exc: BaseException) -> None:
         """A run that stops early says so in run.json (``--resume`` finishes it); best effort."""

@@ -4,6 +4,12 @@
 ``RUN_DIR/samples.jsonl`` one `SampleResult` per finished sample, appended as it finishes
 ``RUN_DIR/results.json``  per-task metrics, rewritten from samples.jsonl at the end
 
+One process at a time: a second ``fcbench run --resume`` of a folder another process is
+running would append the same samples again and race it for ``run.json``, so it is refused
+in one line. The running process holds a lock (``flock``) on the run folder itself: the
+kernel's, so it goes with the process however it ends (SIGKILL included), and a killed run
+never leaves a stale lock or a lock file behind.
+
 Every result line is written with a single ``write`` and flushed at once, so a
 process killed with SIGKILL loses nothing it had recorded (the kernel holds
 the bytes); ``fsync`` runs every few lines or fraction of a second against
@@ -29,6 +35,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -163,6 +170,41 @@ class _Syncer:
 LEFT_BEFORE_THE_START = frozenset({MANIFEST + ".tmp"})
 
 
+#: run-folder locks this process holds; a forked child (a worker, an engine process) closes its
+#: copies, so the lock goes with this process alone and never outlives it in an orphan
+_HELD_LOCKS: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for fd in _HELD_LOCKS:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_inherited_locks)
+
+
+def _lock_or_none(folder: Path) -> int | None:
+    """An open descriptor of `folder` with an exclusive lock on it, or None when another process
+    holds it. (Where the platform has no ``flock`` the run is not guarded: always a descriptor.)"""
+    if sys.platform == "win32":
+        return -1
+    fd = os.open(folder, os.O_RDONLY)
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    _HELD_LOCKS.add(fd)
+    return fd
+
+
 def unstarted(run_dir: Path) -> bool:
     """May a new run start in `run_dir`? It does not exist, or it is a folder holding nothing but
     what a run killed before it started leaves (`LEFT_BEFORE_THE_START`): a run killed that early
@@ -188,16 +230,39 @@ class RunStore:
         self._unsynced = 0
         self._last_sync = time.monotonic()
         self._latest: dict[str, SampleResult] | None = None
+        self._lock_fd: int | None = None
 
     @property
     def manifest_path(self) -> Path:
         return self.run_dir / MANIFEST
+
+    def claim(self) -> None:
+        """Hold the run folder for this process until `release` (or the process ends); a folder
+        another process holds is a `UsageError`."""
+        if self._lock_fd is not None:
+            return
+        fd = _lock_or_none(self.run_dir)
+        if fd is None:
+            raise UsageError(f"{self.run_dir}: another fcbench process is running this run; "
+                             "wait for it to end (or stop it), then --resume")
+        self._lock_fd = fd
+
+    def release(self) -> None:
+        if self._lock_fd is not None:
+            if self._lock_fd >= 0:
+                _HELD_LOCKS.discard(self._lock_fd)
+                os.close(self._lock_fd)
+            self._lock_fd = None
 
     def create(self, manifest: dict[str, Any]) -> None:
         """Start a new run folder: it must not exist, or hold nothing a run started (`unstarted`)."""
         if not unstarted(self.run_dir):
             raise UsageError(f"{self.run_dir}: run folder exists and is not empty (use --resume to continue it)")
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.claim()
+        if (self.manifest_path).exists():  # another process started a run here since the check above
+            self.release()
+            raise UsageError(f"{self.run_dir}: run folder exists and is not empty (use --resume to continue it)")
         write_json_atomic(self.manifest_path, manifest)
         self._latest = {}
 
