@@ -47,6 +47,7 @@ class TaskScores:
     # "#<position in the data file>" -> (passed, ()), from results.json's outcome string
     by_position: dict[str, tuple[bool, tuple[str, ...]]] | None = None
     ids_hash: str | None = None  # hash of the ordered ids behind the positions
+    n_infra_error: int = 0  # samples the run asked but could not score (excluded from n)
 
 
 @dataclass
@@ -98,7 +99,7 @@ def load_scores(path: Path | str) -> RunScores:
             checksum=t.checksum or (known.checksum if known else None),
             n=t.n, n_passed=int(t.n_passed or 0), score=t.score, ci=list(t.ci) if t.ci else None,
             by_id=per_sample.get(name, {}) if per_sample is not None else None,
-            by_position=by_position, ids_hash=ids_hash)
+            by_position=by_position, ids_hash=ids_hash, n_infra_error=t.n_infra_error)
     return scores
 
 

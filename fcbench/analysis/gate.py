@@ -99,10 +99,31 @@ def _select_tasks(baseline: RunScores, candidate: RunScores, tasks: list[str] | 
     return tasks
 
 
+def check_complete(baseline: RunScores, candidate: RunScores, tasks: list[str], max_infra_errors: int) -> None:
+    """Refuse (UsageError) a side whose gated sub-tasks hold more than `max_infra_errors`
+    samples it asked but could not score (infrastructure failures).
+
+    Why: the gate compares the samples both sides scored. A candidate whose server died half-way
+    scores only the other half, and a regression on the missing half (long prompts that crashed
+    it, say) would pass unseen: "no regression" would be a claim about samples nobody scored.
+    Incomplete input is unusable input (exit 2), never a pass; ``fcbench run --resume`` finishes
+    the run, or ``--max-infra-errors`` accepts that many per side.
+    """
+    for side, run in (("baseline", baseline), ("candidate", candidate)):
+        counts = {name: run.tasks[name].n_infra_error for name in tasks if run.tasks[name].n_infra_error}
+        total = sum(counts.values())
+        if total > max_infra_errors:
+            where = ", ".join(f"{name} {n}" for name, n in counts.items())
+            raise UsageError(f"the {side} ({run.source}) has {total} samples it could not score "
+                             f"(infrastructure failures: {where}); finish it with fcbench run --resume, "
+                             f"or accept them with --max-infra-errors {total}")
+
+
 def evaluate_gate(baseline: RunScores, candidate: RunScores, *, max_drop: float = DEFAULT_MAX_DROP,
                   alpha: float = DEFAULT_ALPHA, tasks: list[str] | None = None,
-                  correction: str = "holm", exact: bool = False) -> GateResult:
-    """Compare candidate to baseline per sub-task; raises UsageError on unusable input."""
+                  correction: str = "holm", exact: bool = False, max_infra_errors: int = 0) -> GateResult:
+    """Compare candidate to baseline per sub-task; raises UsageError on unusable input
+    (different data, rules or protocols; a side with unscored samples: `check_complete`)."""
     if not 0 < alpha < 1:
         raise UsageError(f"--alpha must be between 0 and 1, got {alpha}")
     if max_drop < 0:
@@ -121,6 +142,9 @@ def evaluate_gate(baseline: RunScores, candidate: RunScores, *, max_drop: float 
         raise UsageError(f"baseline and candidate are scored under different rules "
                          f"({baseline.rules} vs {candidate.rules})")
     check_same_data(baseline, candidate, names)
+    if max_infra_errors < 0:
+        raise UsageError(f"--max-infra-errors must be >= 0, got {max_infra_errors}")
+    check_complete(baseline, candidate, names, max_infra_errors)
     comparisons = []
     for name in names:
         tb, tc = baseline.tasks[name], candidate.tasks[name]
@@ -189,6 +213,11 @@ def render_summary(result: GateResult) -> str:
                      "so a two-proportion z test ran (far less sensitive than the paired test)")
     if any(r.paired for r in result.rows):
         lines.append("- paired test: exact McNemar over the samples both runs scored")
+    for side, run in (("baseline", result.baseline), ("candidate", result.candidate)):
+        unscored = sum(run.tasks[r.task].n_infra_error for r in result.rows)
+        if unscored:
+            lines.append(f"- **the {side} left {unscored} samples unscored** (infrastructure failures, "
+                         "accepted with --max-infra-errors): the verdict covers only the samples it scored")
     lines += ["", *_table(result.rows)]
     if result.regressions:
         lines += ["", "### Regressions", "", *_table(result.regressions)]

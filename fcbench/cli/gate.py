@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fcbench.cli.args import non_negative_float, probability, task_list
+from fcbench.cli.args import non_negative_float, non_negative_int, probability, task_list
 
 #: the decision rule's defaults (fcbench.analysis.gate documents why)
 MAX_DROP, ALPHA = 1.0, 0.05
@@ -28,6 +28,9 @@ def register(sub: Any) -> None:
                      help="comma-separated sub-tasks (default: all, which must match)")
     cmd.add_argument("--correction", choices=("holm", "none"), default="holm",
                      help="multiple-testing correction over sub-tasks (default holm)")
+    cmd.add_argument("--max-infra-errors", type=non_negative_int, default=0, metavar="N",
+                     help="samples a side may have left unscored (infrastructure failures) over the gated "
+                          "sub-tasks; beyond it the input is unusable (exit 2). Default 0")
     cmd.add_argument("--exact", action="store_true",
                      help="any change fails (for deterministic models, e.g. fcbench's own reference models)")
     cmd.add_argument("--summary", type=Path, default=Path("gate-report/summary.md"),
@@ -45,7 +48,8 @@ def cmd_gate(args: argparse.Namespace) -> int:
     baseline = load_scores(args.baseline)
     candidate = load_scores(args.candidate)
     result = evaluate_gate(baseline, candidate, max_drop=args.max_drop, alpha=args.alpha, tasks=args.tasks,
-                           correction=args.correction, exact=args.exact)
+                           correction=args.correction, exact=args.exact,
+                           max_infra_errors=args.max_infra_errors)
     text = write_reports(result, args.summary, args.junit)
     sys.stdout.write(text)
     if not result.passed:

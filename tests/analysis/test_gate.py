@@ -127,6 +127,28 @@ def test_exit_2_on_missing_files(tmp_path):
     assert proc.returncode == 2 and "--baseline" in proc.stderr
 
 
+def test_a_side_with_unscored_samples_is_unusable_input_never_a_pass(tmp_path):
+    """A candidate whose server died half-way scored half of parallel, as well as the baseline did;
+    a regression on the unscored half would go unseen, so the gate refuses (exit 2) instead of passing,
+    for either side, unless the user accepts that many unscored samples."""
+    base = make_run(tmp_path / "base", BASE)
+    half = "".join("." if i % 2 else mark for i, mark in enumerate(BASE["parallel"]))
+    cand = make_run(tmp_path / "cand", {**BASE, "parallel": half})
+    proc, summary, _ = gate(tmp_path, base, cand)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "the candidate" in proc.stderr and "infrastructure failures: parallel 100" in proc.stderr
+    assert "fcbench run --resume" in proc.stderr and "--max-infra-errors 100" in proc.stderr
+    assert not summary.exists(), "no verdict is written for incomplete input"
+    proc, _, _ = gate(tmp_path, cand, base)
+    assert proc.returncode == 2 and "the baseline" in proc.stderr
+    assert gate(tmp_path, base, cand, "--max-infra-errors", "99")[0].returncode == 2
+    proc, summary, _ = gate(tmp_path, base, cand, "--max-infra-errors", "100")
+    assert proc.returncode == 0, proc.stderr
+    assert "the candidate left 100 samples unscored" in summary.read_text()
+    proc, _, _ = gate(tmp_path, base, cand, "--max-infra-errors", "-1")
+    assert proc.returncode == 2 and "--max-infra-errors" in proc.stderr
+
+
 def test_tasks_option_gates_a_subset(tmp_path):
     base = make_run(tmp_path / "base", BASE)
     cand = make_run(tmp_path / "cand", {"parallel": BASE["parallel"]})
