@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     boards = build(list(args.sources), args.out)
     for board in boards:
         print(f"{args.out / board.slug}.{{md,csv,html}}: {len(board.entries)} run(s) · {board.title}")
+    warn_partial(boards)
     return 0
+
+
+def warn_partial(boards: list) -> None:
+    """Say on stderr which published scores leave samples unscored (marked † in the tables)."""
+    for board in boards:
+        for entry in board.entries:
+            unscored = {t: c.unscored for t, c in entry.cells.items() if c.unscored}
+            if unscored:
+                where = ", ".join(f"{t} {n}" for t, n in unscored.items())
+                print(f"fcbench: warning: {entry.source}: samples not scored (infrastructure failures: {where}); "
+                      "its scores are marked † (finish the run with fcbench run --resume)", file=sys.stderr)
 
 
 def cmd_rebuild(args: argparse.Namespace) -> int:
@@ -42,4 +55,5 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
     boards = build(sources_of(args.dir), args.dir)
     print(f"rebuilt {len(boards)} board(s) in {args.dir}")
+    warn_partial(boards)
     return 0

@@ -65,6 +65,25 @@ def test_markdown_and_csv_carry_score_ci_n_and_provenance(tmp_path, runs):
     assert float(rows[1]["parallel_ci_low"]) < 0.25 < float(rows[1]["parallel_ci_high"])
 
 
+def test_a_score_that_left_samples_unscored_is_marked_and_said(tmp_path, runs):
+    """A run whose server failed on some samples is scored on the rest; its cells say so (†, with
+    the count) in Markdown and HTML, the table explains the mark, and the build warns on stderr."""
+    partial = make_run(tmp_path / "r" / "partial", {"parallel": "1.1.", "nested": "10"}, model="acme/partial")
+    out = tmp_path / "lb"
+    proc = run_cli("leaderboard", "build", str(runs["alpha"]), str(partial), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "infrastructure failures: parallel 2" in proc.stderr and "partial" in proc.stderr
+    assert "alpha" not in proc.stderr, "complete runs are not warned about"
+    md = next(out.glob("*.md")).read_text()
+    assert "| acme/partial | 100.0 [34.2–100.0] † 2 unscored | 50.0 [9.5–90.5] |" in md
+    assert "| acme/alpha | 75.0 [30.1–95.4] | 50.0 [9.5–90.5] |" in md
+    assert "† part of this sub-task's samples ended in infrastructure failures" in md
+    html = next(out.glob("*.html")).read_text()
+    assert "n 2 † 2 unscored" in html and "part of this sub-task&#x27;s samples" in html
+    complete = run_cli("leaderboard", "build", str(runs["alpha"]), "--out", str(tmp_path / "lb2"))
+    assert "†" not in next((tmp_path / "lb2").glob("*.md")).read_text() and not complete.stderr
+
+
 def test_rebuild_from_the_index_reproduces_every_file_and_drops_stale_tables(tmp_path, runs):
     out = tmp_path / "lb"
     shutil.copytree(tmp_path / "r", out / "runs")

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from fcbench.analysis.leaderboard.table import Board
-from fcbench.analysis.leaderboard.text import cell_text, pct, source_label
+from fcbench.analysis.leaderboard.text import PARTIAL, PARTIAL_NOTE, cell_text, partial, pct, source_label
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -88,8 +88,9 @@ def render_html(board: Board, chart_svg: str, out_dir: Path) -> str:
                 cells.append('<td data-value="">—</td>')
                 continue
             ci = f" <small>[{pct(c.ci[0])}–{pct(c.ci[1])}]</small>" if c.ci else ""
+            unscored = f" {PARTIAL} {c.unscored} unscored" if c.unscored else ""
             cells.append(f'<td data-value="{c.score:.6f}" title="{escape(cell_text(c))} · n {c.n}">'
-                         f"{pct(c.score)}{ci}<br><small>n {c.n}</small></td>")
+                         f"{pct(c.score)}{ci}<br><small>n {c.n}{unscored}</small></td>")
         cells += [f"<td>{escape(x)}</td>" for x in (e.mode, e.date, e.fcbench_version, e.suite, e.data_version)]
         rows.append(f'<tr data-order="{order}" data-model="{escape(e.model)}">' + "".join(cells) + "</tr>")
     sources = "".join(f"<li><code>{escape(source_label(e.source, out_dir))}</code> ({escape(e.model)})</li>"
@@ -113,7 +114,7 @@ Click a column header to sort.</p>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
-</table>
+</table>{f"{chr(10)}<p class='meta'>{escape(PARTIAL_NOTE)}</p>" if partial(board) else ""}
 <figure>
 {chart_svg}
 <figcaption class="meta">Main score per sub-task and model; whiskers show the 95 % confidence interval.</figcaption>

@@ -24,6 +24,8 @@ class Cell:
     score: float | None
     ci: tuple[float, float] | None
     n: int
+    #: samples the run asked but could not score (infrastructure failures): the score covers n only
+    unscored: int = 0
 
 
 @record
@@ -73,7 +75,8 @@ def _cell(row: dict[str, Any]) -> Cell:
     ci = (row["ci_low"], row["ci_high"]) if _number(row["ci_low"]) is not None else None
     if ci is None and score is not None and n and row["main_metric"] == "accuracy":
         ci = wilson_interval(int(row["n_passed"] if _number(row["n_passed"]) is not None else round(score * n)), n)
-    return Cell(score, (float(ci[0]), float(ci[1])) if ci else None, n)
+    unscored = _number(row.get("n_infra_error"))
+    return Cell(score, (float(ci[0]), float(ci[1])) if ci else None, n, int(unscored or 0))
 
 
 def _number(value: Any) -> float | None:

@@ -13,11 +13,23 @@ def pct(x: float | None) -> str:
     return "—" if x is None else f"{100 * x:.1f}"
 
 
+#: marks a score computed on part of its sub-task's samples (`Cell.unscored`)
+PARTIAL = "†"
+PARTIAL_NOTE = (f"{PARTIAL} part of this sub-task's samples ended in infrastructure failures and were not "
+                "scored: the score covers only the samples scored (finish the run with `fcbench run --resume`).")
+
+
 def cell_text(cell: Cell | None) -> str:
     if cell is None or cell.score is None:
         return "—"
     ci = f" [{pct(cell.ci[0])}–{pct(cell.ci[1])}]" if cell.ci else ""
-    return f"{pct(cell.score)}{ci}"
+    partial = f" {PARTIAL} {cell.unscored} unscored" if cell.unscored else ""
+    return f"{pct(cell.score)}{ci}{partial}"
+
+
+def partial(board: Board) -> bool:
+    """Does any score of the board leave samples unscored?"""
+    return any(c.unscored for e in board.entries for c in e.cells.values())
 
 
 def source_label(path: Path, relative_to: Path) -> str:
@@ -40,8 +52,10 @@ def render_markdown(board: Board, out_dir: Path) -> str:
         lines.append(f"| {e.model} | " + " | ".join(cells)
                      + f" | {e.mode} | {e.date} | {e.fcbench_version} | {e.suite} | {e.data_version} |")
     lines += ["", "n (scored samples) per sub-task: "
-              + ", ".join(f"{t} {'/'.join(str(n) for n in ns[t])}" for t in board.tasks), "",
-              "Built by `fcbench leaderboard build` from:", ""]
+              + ", ".join(f"{t} {'/'.join(str(n) for n in ns[t])}" for t in board.tasks), ""]
+    if partial(board):
+        lines += [PARTIAL_NOTE, ""]
+    lines += ["Built by `fcbench leaderboard build` from:", ""]
     lines += [f"- `{source_label(e.source, out_dir)}` ({e.model})" for e in board.entries]
     return "\n".join(lines) + "\n"
 
