@@ -1,12 +1,15 @@
 """Reading numbers, dates, times and short phrases out of free text (response_generation).
 
-The rules, in one place (the dataset card repeats them):
+The rules, in one place (tasks/README.md repeats them in short):
 
 * **Numbers** may be written ``1234.5``, ``1,234.5``, ``1 234.5`` (no-break
   space), ``1234.50``, ``1.2345e3``, ``-3`` / ``−3``, with a scale word
   (``1.2 million``), a currency (``$12``, ``12 EUR``) or a unit (``12 km``,
   ``21.5 °C``, ``12 %``). A number glued to other letters (``C107``, ``5th``,
   ``4x``) is not a number. A decimal comma (``21,5``) is not read as one.
+  A gold fact that is a whole number 0..20 is also stated by its English word
+  (``three members``, ``Twelve``; not ``twenty-one`` or ``no``, nor ``one`` as a
+  pronoun: ``no one``, ``the one``); words are never judged as unsupported claims.
 * The **shown precision** of a number is its number of decimals (negative
   with a scale word: ``1.2 million`` shows 10^5). Two numbers *agree* when they
   differ by at most half a unit of the coarser shown precision (plus 1e-9
@@ -193,6 +196,34 @@ def find_numbers(text: str) -> list[Number]:
     return out
 
 
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+                 "eighteen", "nineteen", "twenty")
+_NUMBER_WORD = re.compile(r"(?<![\w-])(?P<word>" + "|".join(_NUMBER_WORDS) + r")(?![\w-])", re.IGNORECASE)
+
+
+#: "one" as a pronoun states no count: "no one", "the one", "which one", "one another"
+#: ("one of them" does: one member of the three)
+_PRONOUN_ONE = re.compile(r"\b(?:no|any|some|every|each|the|this|that|which)\s+(one)\b"
+                          r"|\b(one)(?=\s+another\b)", re.IGNORECASE)
+
+
+def stated_in_words(fact: Number, text: str) -> bool:
+    """A whole-number fact 0..20 written as its English word (``three``), units agreeing.
+    "one" used as a pronoun ("no one", "the one") states no count."""
+    if fact.decimals != 0 or not 0 <= fact.value <= len(_NUMBER_WORDS) - 1:
+        return False
+    pronouns = {m.start(1) if m.group(1) else m.start(2) for m in _PRONOUN_ONE.finditer(text)}
+    for m in _NUMBER_WORD.finditer(text):
+        if m.start() in pronouns:
+            continue
+        if _NUMBER_WORDS.index(m.group("word").lower()) == fact.value:
+            unit, _ = _unit_after(text, m.end())
+            if units_agree(unit, fact.unit):
+                return True
+    return False
+
+
 def number_from_value(value: Any) -> Number | None:
     """A gold value (JSON number or string such as "12 %" or "$45.20") as a Number."""
     if isinstance(value, bool) or value is None:
@@ -357,7 +388,8 @@ def fact_found(fact: dict[str, Any], reply: str) -> bool:
     if kind == "number":
         target = number_from_value(value)
         if target is not None:
-            return any(number_matches_fact(m, target) for m in find_numbers(reply))
+            return (any(number_matches_fact(m, target) for m in find_numbers(reply))
+                    or stated_in_words(target, reply))
     elif kind == "date":
         days = [r for d in find_dates(str(value)) for r in d.readings if r[0] is not None]
         if days:

@@ -9,7 +9,7 @@ The rules (each explained, with where fcbench differs from BFCL, in README.md):
   relative tolerance of 1e-9 and no absolute one: enough for binary rounding
   (``0.1 + 0.2`` equals ``0.3``), never enough for another value (``2000001``
   is not ``2000000``, ``5e-12`` is not ``8.854e-12``);
-* strings: trimmed, inner whitespace collapsed, case-folded; no punctuation
+* strings: trimmed, inner whitespace collapsed, case-folded, NFC; no punctuation
   stripping; two ISO dates (or date-times) compare as dates; whole-string
   references ``$label.field$`` compare exactly (after trimming);
 * arrays: same length, element-wise in order, recursively;
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -113,8 +114,15 @@ def is_reference(value: Any) -> bool:
 
 
 def normalize_string(s: str) -> str:
-    """Trim, collapse inner whitespace, case-fold."""
-    return " ".join(s.split()).casefold()
+    """Trim, collapse inner whitespace, case-fold; canonically equivalent Unicode forms (NFC:
+    ``"e\u0301"`` is ``"\u00e9"``) are one string. Compatibility forms are NOT folded (NFKC would
+    make full-width ``"\uff11\uff12"`` equal ``"12"``), nor are lookalikes (Cyrillic ``"\u0430"``)
+    or invisible characters (a zero-width space): a tool reads those as other text."""
+    collapsed = " ".join(s.split())
+    if collapsed.isascii():
+        return collapsed.casefold()
+    # Unicode's canonical caseless match: decompose, fold, compose.
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", collapsed).casefold())
 
 
 def _as_date(s: str) -> date | datetime | None:

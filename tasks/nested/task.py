@@ -192,17 +192,25 @@ class NestedTask(CallTask):
 
 def _renamed_to_gold_labels(preds: list[ToolCall], golds: list[dict],
                             positions: list[tuple[int | None, int | None]]) -> list[ToolCall]:
-    """Predicted calls whose references use the label of the gold call each label's call
-    aligns with; labels of unaligned calls become ``?label`` so they can never match gold."""
-    mapping: dict[str, str] = {}
+    """Predicted calls relabelled with the label of the gold call each aligns with, and their
+    references renamed the same way, by what each reference means where it stands: the
+    LATEST EARLIER call with that label (as `reference_problems` and execution read it).
+    A reference that reaches no earlier call (unknown, later or own label) and the label of
+    an unaligned call become ``?label``, so they can never match gold."""
+    aligned: dict[int, str] = {}
     for i, j in positions:
         if i is not None and j is not None:
             gold_label = golds[j].get("label")
-            mapping.setdefault(str(preds[i].label), str(gold_label) if gold_label else f"?{preds[i].label}")
-    for call in preds:
-        mapping.setdefault(str(call.label), f"?{call.label}")
+            aligned[i] = str(gold_label) if gold_label else f"?{preds[i].label}"
+    seen: dict[str, str] = {}  # predicted label -> gold label of the latest call so far that has it
     out = []
-    for call in preds:
-        args = rewrite_references(call.arguments, mapping) if isinstance(call.arguments, dict) else call.arguments
-        out.append(ToolCall(call.name, args, mapping[str(call.label)], call.id))
+    for i, call in enumerate(preds):
+        label = str(call.label)
+        args = call.arguments
+        if isinstance(args, dict):
+            mapping = {ref.label: seen.get(ref.label, f"?{ref.label}") for ref in call_references(call)}
+            args = rewrite_references(args, mapping)
+        new_label = aligned.get(i, f"?{label}")
+        out.append(ToolCall(call.name, args, new_label, call.id))
+        seen[label] = new_label
     return out

@@ -61,6 +61,8 @@ ROWS = [
         [{"book": {"room": ["C107"]}}], fc(book={"room": "C-107"}), True, "wrong_value"),
     Row("string-whitespace", "simple_python", [fn("w", {"city": {"type": "string"}})], [{"w": {"city": ["Oslo"]}}],
         fc(w={"city": "Oslo\n"}), False),
+    Row("unicode-forms", "simple_python", [fn("find", {"place": {"type": "string"}})],
+        [{"find": {"place": ["Caf\u00e9"]}}], fc(find={"place": "Cafe\u0301"}), False),
     Row("iso-dates", "simple_python", [fn("book", {"day": {"type": "string"}})], [{"book": {"day": ["2024-05-01"]}}],
         fc(book={"day": "2024-5-1"}), False),
     Row("recursive-objects", "simple_python", [fn("search", {"filters": {"type": "dict"}})],
