@@ -254,6 +254,12 @@ class RunStore:
                 os.close(self._lock_fd)
             self._lock_fd = None
 
+    def __del__(self) -> None:  # a store dropped without `release` (library use) lets go too
+        try:
+            self.release()
+        except Exception:  # noqa: BLE001 - interpreter shutdown: the process is ending anyway
+            pass
+
     def create(self, manifest: dict[str, Any]) -> None:
         """Start a new run folder: it must not exist, or hold nothing a run started (`unstarted`)."""
         if not unstarted(self.run_dir):
