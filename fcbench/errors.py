@@ -37,3 +37,21 @@ class InfraError(Exception):
         self.retryable = retryable
         self.retry_after = retry_after
         self.status = status
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where the program stands (the CLI installs the handler), so a stop
+    asked by CI (a cancelled job, a timeout), a scheduler or a closed terminal unwinds like Ctrl-C:
+    the run records that it was interrupted and by what, exit handlers stop what the command
+    started (a vLLM server in its own process group would otherwise be left running), and the
+    exit code is 128 + the signal's number.
+
+    `received` names the last such signal this process got: the exception itself may reach the
+    run as a cancellation of its tasks instead."""
+
+    received: str | None = None
+
+    def __init__(self, signum: int, name: str):
+        super().__init__(signum)
+        self.signum = signum
+        self.name = name

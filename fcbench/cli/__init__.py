@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from fcbench.errors import UsageError
+from fcbench.errors import Terminated, UsageError
 from fcbench.version import __version__
 
 EXIT_USAGE = 2
@@ -99,7 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = _os_error(exc)
     except UnicodeError as exc:
         message = f"text that is not valid UTF-8 ({exc})"
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP (`Terminated`, however it reached here)
+        if Terminated.received:
+            import signal
+
+            print(f"fcbench: stopped by {Terminated.received} (resume with --resume RUN_DIR)", file=sys.stderr)
+            return 128 + signal.Signals[Terminated.received].value
         print("fcbench: interrupted (resume with --resume RUN_DIR)", file=sys.stderr)
         return 130
     print(_error_line(message), file=sys.stderr)
@@ -107,6 +112,25 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 _finished: list[int] = []  # the exit code, once a command returned one
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    import signal
+
+    signal.signal(signum, signal.SIG_DFL)  # asked twice: stop at once
+    name = signal.Signals(signum).name
+    Terminated.received = name
+    raise Terminated(signum, name)
+
+
+def _stop_like_ctrl_c() -> None:
+    """SIGTERM and SIGHUP raise `fcbench.errors.Terminated` (a second one kills at once)."""
+    import signal
+
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None and signal.getsignal(signum) is signal.SIG_DFL:
+            signal.signal(signum, _raise_terminated)
 
 
 def entry() -> None:
@@ -124,6 +148,7 @@ def entry() -> None:
     own traceback and teardown. Tests call `main`, never this.
     """
     atexit.register(_end_without_teardown)
+    _stop_like_ctrl_c()
     code = main()
     _finished.append(code)
     sys.exit(code)

@@ -29,7 +29,7 @@ from typing import Any, Callable
 from fcbench.credentials import redact
 from fcbench.data.samples import file_checksum
 from fcbench.data.suites import read_suite_manifest
-from fcbench.errors import InfraError, UsageError
+from fcbench.errors import InfraError, Terminated, UsageError
 from fcbench.models.base import GenerateConfig, Model
 from fcbench.models.pricing import estimate_cost, price_for
 from fcbench.records import InfraFailure, Mode, ModelOutput, Request, Sample, SampleResult
@@ -323,7 +323,9 @@ class Runner:
         """A run that stops early says so in run.json (``--resume`` finishes it); best effort."""
         interrupted = isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError))
         manifest["status"] = "interrupted" if interrupted else "stopped"
-        manifest["stopped_by"] = "interrupted" if interrupted else f"{type(exc).__name__}: {exc}"[:500]
+        signal_name = Terminated.received  # SIGTERM / SIGHUP, however it reached the run
+        manifest["stopped_by"] = (f"interrupted ({signal_name})" if interrupted and signal_name
+                                  else "interrupted" if interrupted else f"{type(exc).__name__}: {exc}"[:500])
         manifest["finished"] = utc_now()
         try:
             self.store.write_manifest(manifest)
