@@ -362,6 +362,10 @@ class RunManifest:
         _check_sampling(field_of(fields, "sampling", "object", "fingerprint_fields/", default={}),
                         "fingerprint_fields/sampling/")
         field_of(fields, "judge", "string", "fingerprint_fields/", default=None, nullable=True)
+        # what --resume runs again is read from here: mode, split and limit as strictly as their top-level copies
+        _choice(field_of(fields, "mode", "string", "fingerprint_fields/", default="native"), MODES, "mode")
+        field_of(fields, "split", "string", "fingerprint_fields/", default="test")
+        _positive(fields, "limit", "fingerprint_fields/")
         _choice(field_of(fields, "rules", "string", "fingerprint_fields/", default="fcbench"), RULES, "rules")
         _choice(field_of(fields, "protocol", "string", "fingerprint_fields/", default="plan"), PROTOCOLS, "protocol")
         _budget(field_of(fields, "budget", "object", "fingerprint_fields/", default=None, nullable=True),

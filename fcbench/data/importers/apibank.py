@@ -138,7 +138,7 @@ def candidate_apis(instruction: str) -> list[dict[str, Any]]:
     while pos >= 0:
         try:
             obj, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, nesting too deep
             pos = text.find("{", pos + 1)
             continue
         if isinstance(obj, dict) and isinstance(obj.get("name"), str):
@@ -155,7 +155,7 @@ def searched_apis(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         try:
             result = json.loads(m["content"])
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             continue
         for api in result if isinstance(result, list) else [result]:
             if isinstance(api, dict) and isinstance(api.get("name"), str):

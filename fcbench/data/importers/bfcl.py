@@ -114,6 +114,8 @@ def tools_of(item: dict[str, Any], language: str) -> list[dict[str, Any]]:
     for fn in functions:
         if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
             raise Skip("malformed function schema")
+        if isinstance(fn.get("parameters"), dict) and not isinstance(fn["parameters"].get("required", []), list):
+            raise Skip("malformed function schema: 'required' is not a list")
         name = fn["name"]
         if not _NAME.match(name):
             raise Skip("function name not allowed by fcbench")

@@ -44,7 +44,7 @@ def parse_functions(system: Any) -> list[dict[str, Any]]:
     while 0 <= pos < len(system):
         try:
             obj, end = decoder.raw_decode(system, pos)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, nesting too deep
             raise Skip("function schema in the system text is not valid JSON") from None
         if not isinstance(obj, dict) or not isinstance(obj.get("name"), str) or not _NAME.match(obj["name"]):
             raise Skip("function schema without a usable name")
@@ -78,7 +78,7 @@ def parse_call(text: str) -> tuple[str, dict[str, Any]]:
         args = json.loads(quoted.group(1)) if quoted else json.loads(body).get("arguments", {})
         if isinstance(args, str):
             args = json.loads(args)
-    except (json.JSONDecodeError, AttributeError):
+    except (ValueError, RecursionError, AttributeError):
         raise Skip("function call arguments are not JSON") from None
     if not isinstance(args, dict):
         raise Skip("function call arguments are not an object")
@@ -92,7 +92,7 @@ def response_facts(response: str, answer: str) -> list[dict[str, Any]]:
         parsed = json.loads(response)
         values = list(_leaf_numbers(parsed))
         texts = [t for t in _leaf_texts(parsed) if 3 <= len(t) <= 80]
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         values, texts = [n.value for n in find_numbers(response)], []
     facts, seen = [], set()
     candidates = [{"value": v, "kind": "number"} for v in values] + [{"value": t, "kind": "text"} for t in texts]

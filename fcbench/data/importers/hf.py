@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
 from fcbench.data.importers import glaive, xlam
-from fcbench.data.importers.common import Skip, SuiteBuilder
+from fcbench.data.importers.common import Skip, SuiteBuilder, read_json_or_jsonl
 from fcbench.errors import UsageError
 
 
@@ -30,6 +31,47 @@ MAPPINGS: dict[str, tuple[tuple[str, ...], Callable]] = {
     "glaive": (glaive.COLUMNS, glaive.samples_for_row),
 }
 LOCAL_BUILDERS = {".json": "json", ".jsonl": "json", ".parquet": "parquet", ".csv": "csv"}
+
+
+@contextmanager
+def quiet_datasets():
+    """`datasets` logs a load that fails on stderr before raising it (pyarrow's reason among
+    others): silenced here, the reason goes into the one error line instead (`load_error`)."""
+    from datasets.utils import logging as datasets_logging
+
+    level = datasets_logging.get_verbosity()
+    datasets_logging.set_verbosity(datasets_logging.CRITICAL + 10)
+    try:
+        yield
+    finally:
+        datasets_logging.set_verbosity(level)
+
+
+def load_error(exc: BaseException) -> str:
+    """`exc` and its causes (datasets wraps pyarrow's reason), as one line of at most 300 characters."""
+    chain: list[BaseException] = []
+    while exc is not None and exc not in chain and len(chain) < 4:
+        chain.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    text = ": ".join(f"{type(e).__name__}: {e}" for e in chain)
+    return " ".join(text.split())[:300]
+
+
+def check_rows_file(path: Path) -> None:
+    """A local JSON or JSON Lines file must hold rows (objects) before `datasets` reads it: on some
+    files that do not (one holding `null`) it ends the process (a segmentation fault in pyarrow)."""
+    try:
+        whole = json.loads(path.read_bytes())
+    except (ValueError, RecursionError):  # JSON Lines, or no JSON at all (one line from the reader)
+        items = read_json_or_jsonl(path)
+    else:
+        if not isinstance(whole, (dict, list)):
+            raise UsageError(f"{path}: not dataset rows (the file holds one JSON "
+                             f"{'null' if whole is None else type(whole).__name__}, not objects)")
+        items = [whole] if isinstance(whole, dict) else whole
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise UsageError(f"{path}: row {index} is not a JSON object")
 
 
 def check_mapping(name: str) -> None:
@@ -56,19 +98,23 @@ def load_rows(dataset_id: str, split: str) -> tuple[Any, dict[str, Any]]:
             if builder is None:
                 raise UsageError(f"{path}: unsupported file type (use {', '.join(sorted(LOCAL_BUILDERS))})")
             info["dataset"] = path.name
-            rows = datasets.load_dataset(builder, data_files={split: str(path)}, split=split)
+            if builder == "json":
+                check_rows_file(path)
+            with quiet_datasets():
+                rows = datasets.load_dataset(builder, data_files={split: str(path)}, split=split)
         elif path.is_dir() or dataset_id.startswith((".", "/", "~")):
             if not path.is_dir():
                 raise UsageError(f"{dataset_id}: no such file or folder")
             info["dataset"] = path.name
-            rows = datasets.load_dataset(str(path), split=split)
+            with quiet_datasets():
+                rows = datasets.load_dataset(str(path), split=split)
         else:
-            rows = datasets.load_dataset(dataset_id, split=split)
+            with quiet_datasets():
+                rows = datasets.load_dataset(dataset_id, split=split)
     except UsageError:
         raise
     except Exception as exc:  # noqa: BLE001 - datasets raises many kinds; the user gets one line
-        message = " ".join(str(exc).split())[:300]
-        raise UsageError(f"cannot load {dataset_id} (split {split}): {type(exc).__name__}: {message}") from None
+        raise UsageError(f"cannot load {dataset_id} (split {split}): {load_error(exc)}") from None
     return rows, info
 
 

@@ -42,6 +42,7 @@ from fcbench.data.importers.common import (
     user_message,
     with_defaults,
 )
+from fcbench.data.importers.hf import load_error, quiet_datasets
 from fcbench.data.importers.schema_types import item_type, json_type
 from fcbench.errors import UsageError
 
@@ -84,11 +85,11 @@ def load_hub(dataset_id: str, queries_config: str, api_config: str, split: str,
     out = []
     for config in (queries_config, api_config):
         try:
-            out.append([dict(r) for r in datasets.load_dataset(dataset_id, config, split=split)])
+            with quiet_datasets():
+                out.append([dict(r) for r in datasets.load_dataset(dataset_id, config, split=split)])
         except Exception as exc:  # noqa: BLE001 - datasets raises many kinds; the user gets one line
-            message = " ".join(str(exc).split())[:300]
             raise UsageError(f"cannot load {dataset_id} config {config} (split {split}): "
-                             f"{type(exc).__name__}: {message}") from None
+                             f"{load_error(exc)}") from None
     info = {"dataset": dataset_id, "split": split, "configs": [queries_config, api_config],
             "datasets_version": getattr(datasets, "__version__", "unknown")}
     return out[0], out[1], info
@@ -109,7 +110,7 @@ def _as_list(value: Any) -> Any:
     if isinstance(value, str):
         try:
             return json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, nesting too deep
             return None
     return value
 
@@ -189,12 +190,12 @@ def samples_for(query: dict[str, Any], sid: str, apis: ApiIndex) -> list[dict[st
     tools = library_for(query, apis)
     name = query.get("python_function_name")
     by_name = {t["name"]: t for t in tools}
-    if name not in by_name:
+    if not isinstance(name, str) or name not in by_name:  # a list or object is no name (and unhashable)
         raise Skip("gold function not among the context functions")
     raw_args = query.get("python_args_dict")
     try:
         values = json.loads(raw_args) if isinstance(raw_args, str) else raw_args
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         raise Skip("python_args_dict is not JSON") from None
     if not isinstance(values, dict):
         raise Skip("python_args_dict is not an object")

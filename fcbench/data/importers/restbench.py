@@ -92,7 +92,7 @@ class Spec:
     def __init__(self, path: Path):
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        except (OSError, ValueError, RecursionError):  # ValueError: bad JSON, bad UTF-8, a 5,000-digit number
             raise UsageError(f"{path}: not a JSON OpenAPI spec") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("paths"), dict):
             raise UsageError(f"{path}: not an OpenAPI spec (no 'paths' object)")
@@ -119,18 +119,20 @@ class Spec:
         operation, shared = self.operations[endpoint]
         properties: dict[str, Any] = {}
         required: list[str] = []
-        for raw in [*shared, *(operation.get("parameters") or [])]:
+        own = operation.get("parameters")
+        for raw in [*shared, *(own if isinstance(own, list) else [])]:
             param = self.resolve(raw)
             if param.get("in") not in ("path", "query") or not isinstance(param.get("name"), str):
                 continue
             properties[param["name"]] = self.property(param.get("schema") or param, param.get("description"))
             if param.get("required") is True or param.get("in") == "path":
                 required.append(param["name"])
-        body = self.resolve(self.resolve(operation.get("requestBody")).get("content", {})
-                            .get("application/json", {}).get("schema"))
-        for key, schema in (body.get("properties") or {}).items():
+        content = _object(self.resolve(operation.get("requestBody")).get("content"))
+        body = self.resolve(_object(content.get("application/json")).get("schema"))
+        body_required = body.get("required") if isinstance(body.get("required"), list) else []
+        for key, schema in _object(body.get("properties")).items():
             properties[str(key)] = self.property(schema, None)
-            if key in (body.get("required") or []):
+            if key in body_required:
                 required.append(str(key))
         summary = str(operation.get("summary") or operation.get("description") or "").strip()
         parameters: dict[str, Any] = {"type": "object", "properties": properties}
@@ -148,6 +150,11 @@ class Spec:
         if text:
             out["description"] = str(text).strip()
         return out
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object; any other value of a spec field that should be one reads as absent."""
+    return value if isinstance(value, dict) else {}
 
 
 def library(solutions: list[list[str]], spec: Spec | None) -> tuple[list[dict[str, Any]], dict[str, str]]:

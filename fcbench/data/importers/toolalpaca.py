@@ -92,7 +92,7 @@ def enum_values(inner: str) -> list[Any]:
     """The items of ``One of: [a, b]`` (JSON when it reads as JSON, else comma-separated words)."""
     try:
         values = json.loads(f"[{inner}]")
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, nesting too deep
         values = [v.strip().strip("'\"") for v in inner.split(",")]
     return [v for v in values if v != ""]
 
@@ -107,7 +107,7 @@ def convert_function(name: str, text: Any) -> dict[str, Any]:
     if start >= 0:
         try:
             params, _ = json.JSONDecoder().raw_decode(tail, start)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             raise Skip("function parameters are not JSON") from None
     if not isinstance(params, dict):
         raise Skip("function parameters are not a JSON object")
@@ -160,7 +160,7 @@ def gold_call(step: Any, tools: dict[str, dict[str, Any]]) -> dict[str, Any]:
     else:
         try:
             arguments = json.loads(raw) if isinstance(raw, str) else raw
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             raise Skip("Action_Input is not JSON") from None
     if not isinstance(arguments, dict):
         raise Skip("Action_Input is not a JSON object")

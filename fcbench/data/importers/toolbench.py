@@ -80,7 +80,8 @@ def name_table(records: list[Any]) -> dict[Api, str]:
     """Every API of every record read, with its fcbench name (unique over the import)."""
     keys = []
     for record in records:
-        for entry in (record.get("api_list") or []) if isinstance(record, dict) else []:
+        entries = record.get("api_list") if isinstance(record, dict) else None
+        for entry in entries if isinstance(entries, list) else []:  # any other value: tools_of skips the record
             try:
                 keys.append(SEPARATOR.join(api_of(entry)))
             except Skip:
@@ -97,7 +98,10 @@ def parameters_of(entry: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for group in ("required_parameters", "optional_parameters"):
-        for param in entry.get(group) or []:
+        params = entry.get(group) or []
+        if not isinstance(params, list):
+            raise Skip("malformed API parameter list")
+        for param in params:
             if not isinstance(param, dict) or not isinstance(param.get("name"), str):
                 raise Skip("malformed API parameter")
             spec = {**param, "type": str(param.get("type") or "").lower()}

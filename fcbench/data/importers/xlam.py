@@ -28,7 +28,7 @@ def _json_column(row: dict[str, Any], column: str) -> Any:
     if isinstance(value, str):
         try:
             return json.loads(value)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # bad JSON, a 5,000-digit number, nesting too deep
             raise Skip(f"column {column} is not valid JSON") from None
     return value
 
@@ -55,7 +55,7 @@ def gold_call(answer: Any, tools: dict[str, dict[str, Any]]) -> dict[str, Any]:
     if isinstance(args, str):
         try:
             args = json.loads(args)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             raise Skip("answer arguments are not JSON") from None
     if not isinstance(args, dict):
         raise Skip("answer arguments are not an object")
