@@ -168,26 +168,20 @@ def test_toolbench_list_field_of_the_wrong_type_skips_the_record(tmp_path, bad):
 
 
 # ------------------------------------------------------------ Hugging Face
-def test_hf_file_with_a_row_that_is_no_object_is_one_line(tmp_path):
-    """Before: exit 2 but two lines on stderr: `datasets` logged pyarrow's complaint ("Failed to
-    load JSON from file ...") above fcbench's error line, which said only "An error occurred"."""
+@pytest.mark.parametrize("text,message", [
+    ('{"system": "SYSTEM: none", "chat": "USER: hi"}\ntrue\n', "row 2 is not a JSON object"),
+    ("null\n", "not dataset rows"),
+], ids=["a row that is no object: was two lines on stderr (datasets logged pyarrow's complaint above "
+        "fcbench's line, which said only 'An error occurred')",
+        "a file holding null: was a segmentation fault (exit 139) inside datasets/pyarrow"])
+def test_hf_file_that_holds_no_rows_is_one_line(tmp_path, text, message):
+    """The rows of a local JSON / JSON Lines file are checked before `datasets` reads it."""
     pytest.importorskip("datasets")
     src = tmp_path / "rows.jsonl"
-    src.write_text('{"system": "SYSTEM: none", "chat": "USER: hi"}\ntrue\n')
+    src.write_text(text)
     proc = run_cli("data", "import", "hf", str(src), "--mapping", "glaive", "--out", str(tmp_path / "suite"),
                    env={"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")})
-    one_line(proc, "row 2 is not a JSON object")
-
-
-def test_hf_file_holding_null_is_one_line_not_a_crash(tmp_path):
-    """Before: the process died of a segmentation fault (exit 139) inside `datasets`/pyarrow
-    reading a JSON Lines file whose one line is `null`; now the rows are checked first."""
-    pytest.importorskip("datasets")
-    src = tmp_path / "rows.jsonl"
-    src.write_text("null\n")
-    proc = run_cli("data", "import", "hf", str(src), "--mapping", "glaive", "--out", str(tmp_path / "suite"),
-                   env={"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")})
-    one_line(proc, "not dataset rows")
+    one_line(proc, message)
 
 
 # ------------------------------------------------------------- run folders

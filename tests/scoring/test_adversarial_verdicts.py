@@ -151,11 +151,6 @@ ND_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("reason,output,passes", ND_ROWS, ids=[r[0] for r in ND_ROWS])
-def test_name_detection(reason, output, passes):
-    assert NAME_DETECTION().score(ND_SAMPLE, output).passed is passes, reason
-
-
 # ----------------------------------------------------------------- next_best
 NB_SAMPLE = Sample("adv-nb", "next_best", (
     Message("user", "Weather in Oslo?"),
@@ -171,9 +166,14 @@ NB_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("reason,output,passes", NB_ROWS, ids=[r[0] for r in NB_ROWS])
-def test_next_best(reason, output, passes):
-    assert NEXT_BEST().score(NB_SAMPLE, output).passed is passes, reason
+WHICH_CALL_ROWS = ([(NAME_DETECTION, ND_SAMPLE, *row) for row in ND_ROWS]
+                   + [(NEXT_BEST, NB_SAMPLE, *row) for row in NB_ROWS])
+
+
+@pytest.mark.parametrize("task,sample,reason,output,passes", WHICH_CALL_ROWS,
+                         ids=[f"{r[0].name}: {r[2]}" for r in WHICH_CALL_ROWS])
+def test_name_detection_and_next_best(task, sample, reason, output, passes):
+    assert task().score(sample, output).passed is passes, reason
 
 
 # ------------------------------------------------------- response_generation
