@@ -49,11 +49,18 @@ def wait_for(condition, timeout: float = 60.0) -> None:
         time.sleep(0.05)
 
 
+def default_signals() -> None:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def started_run(tmp_path: Path, args: list[str]) -> tuple[subprocess.Popen, Path]:
     run_dir = tmp_path / "run"
+    # Started as a terminal starts it: the signals at their defaults. (Under `nohup`, which CI
+    # runners and this suite may run in, SIGHUP is ignored, and fcbench keeps ignoring it.)
     proc = subprocess.Popen([sys.executable, "-m", "fcbench", "run", *args, "--out", str(run_dir), "--quiet"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                            env={**os.environ, "PYTHONUNBUFFERED": "1"}, preexec_fn=default_signals)
     samples = run_dir / "samples.jsonl"
     wait_for(lambda: samples.exists() and samples.stat().st_size > 0)
     return proc, run_dir
