@@ -6,7 +6,8 @@ one of the seven sub-tasks in native or prompt mode:
 
 * nothing raises anywhere on the path;
 * the sample is either scored, or an infrastructure failure with a kind (only a
-  body that is no chat completion at all may be one);
+  body that is no chat completion at all, or that says the server failed or withheld the
+  answer, may be one: `BODY_KINDS`);
 * a failed sample carries at least one category, all from the shared taxonomy
   (never ``unclassified``, which would mean a scorer gave up);
 * the stored line reads back, strictly, to the same verdict.
@@ -49,6 +50,10 @@ EXAMPLES = int(os.environ.get("FCBENCH_FUZZ_EXAMPLES", "250"))
 # No shrinking: the shapes are megabytes big, and the failing example is printed as it was.
 PROFILE = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 250, database=None,
                    suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+#: what a body alone can make an infrastructure failure: no chat completion at all, or the
+#: server's own word inside it that it failed (``finish_reason: "error"``), that its filter withheld
+#: the answer (``content_filter``, Anthropic's ``refusal``) or paused it (``pause_turn``)
+BODY_KINDS = frozenset({"bad_response", "server_error", "content_filter", "incomplete"})
 NO_RETRIES = RetryPolicy(rate_limit_retries=0, transient_retries=1, base_delay=0.0)
 
 TASKS = discover_tasks()
@@ -135,7 +140,7 @@ def test_no_model_output_can_break_the_path(store, case):
     SEEN[form] += 1
     if result.status == "infra_error":
         kind = result.output.infra_error.kind
-        assert kind == "bad_response" and form in ("chat_body", "anthropic_body", "raw_bytes"), \
+        assert kind in BODY_KINDS and form in ("chat_body", "anthropic_body", "raw_bytes"), \
             (form, result.output.infra_error)
         OUTCOMES[f"infra:{kind}"] += 1
     else:
@@ -184,8 +189,9 @@ def test_no_model_output_can_break_a_conversation(store, case):
     result = asyncio.run(run_interactive(task, sample, mode, Turns("fuzz/turns"), NO_RETRIES, Budget()))
     SEEN[f"conversation:{turns[0][0]}"] += 1
     if result.status == "infra_error":
-        assert result.output.infra_error.kind == "bad_response", result.output.infra_error
-        OUTCOMES["conversation infra:bad_response"] += 1
+        kind = result.output.infra_error.kind
+        assert kind in BODY_KINDS, result.output.infra_error
+        OUTCOMES[f"conversation infra:{kind}"] += 1
     else:
         assert result.status == "scored"
         assert result.passed or (result.failures and set(result.failures) <= set(taxonomy.ALL)), result.failures
