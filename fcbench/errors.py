@@ -8,6 +8,8 @@ exception, and a backend fault is an `InfraError` recorded on the sample.
 
 from __future__ import annotations
 
+import signal
+
 
 class UsageError(Exception):
     """The user gave us something we cannot use. Message is one line.
@@ -46,12 +48,7 @@ class Terminated(KeyboardInterrupt):
     started (a vLLM server in its own process group would otherwise be left running), and the
     exit code is 128 + the signal's number.
 
-    `received` names the last such signal this process got: the exception itself may reach the
-    run as a cancellation of its tasks instead."""
+    `received` is the last such signal this process got (a `signal.Signals`): the exception
+    itself may reach the run as a cancellation of its tasks instead."""
 
-    received: str | None = None
-
-    def __init__(self, signum: int, name: str):
-        super().__init__(signum)
-        self.signum = signum
-        self.name = name
+    received: signal.Signals | None = None

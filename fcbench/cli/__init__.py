@@ -101,10 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = f"text that is not valid UTF-8 ({exc})"
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP (`Terminated`, however it reached here)
         if Terminated.received:
-            import signal
-
-            print(f"fcbench: stopped by {Terminated.received} (resume with --resume RUN_DIR)", file=sys.stderr)
-            return 128 + signal.Signals[Terminated.received].value
+            print(f"fcbench: stopped by {Terminated.received.name} (resume with --resume RUN_DIR)", file=sys.stderr)
+            return 128 + Terminated.received
         print("fcbench: interrupted (resume with --resume RUN_DIR)", file=sys.stderr)
         return 130
     print(_error_line(message), file=sys.stderr)
@@ -118,9 +116,8 @@ def _raise_terminated(signum: int, frame: object) -> None:
     import signal
 
     signal.signal(signum, signal.SIG_DFL)  # asked twice: stop at once
-    name = signal.Signals(signum).name
-    Terminated.received = name
-    raise Terminated(signum, name)
+    Terminated.received = signal.Signals(signum)
+    raise Terminated(Terminated.received.name)
 
 
 def _stop_like_ctrl_c() -> None:

@@ -323,9 +323,11 @@ class Runner:
         """A run that stops early says so in run.json (``--resume`` finishes it); best effort."""
         interrupted = isinstance(exc, (KeyboardInterrupt, asyncio.CancelledError))
         manifest["status"] = "interrupted" if interrupted else "stopped"
-        signal_name = Terminated.received  # SIGTERM / SIGHUP, however it reached the run
-        manifest["stopped_by"] = (f"interrupted ({signal_name})" if interrupted and signal_name
-                                  else "interrupted" if interrupted else f"{type(exc).__name__}: {exc}"[:500])
+        if not interrupted:
+            manifest["stopped_by"] = f"{type(exc).__name__}: {exc}"[:500]
+        else:  # Ctrl-C, or SIGTERM / SIGHUP however it reached the run
+            manifest["stopped_by"] = f"interrupted ({Terminated.received.name})" if Terminated.received \
+                else "interrupted"
         manifest["finished"] = utc_now()
         try:
             self.store.write_manifest(manifest)

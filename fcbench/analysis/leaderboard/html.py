@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 
 from fcbench.analysis.leaderboard.table import Board
-from fcbench.analysis.leaderboard.text import PARTIAL, PARTIAL_NOTE, cell_text, partial, pct, source_label
+from fcbench.analysis.leaderboard.text import PARTIAL_NOTE, cell_text, partial, pct, source_label, unscored_mark
 
 STYLE = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
@@ -88,9 +88,8 @@ def render_html(board: Board, chart_svg: str, out_dir: Path) -> str:
                 cells.append('<td data-value="">—</td>')
                 continue
             ci = f" <small>[{pct(c.ci[0])}–{pct(c.ci[1])}]</small>" if c.ci else ""
-            unscored = f" {PARTIAL} {c.unscored} unscored" if c.unscored else ""
             cells.append(f'<td data-value="{c.score:.6f}" title="{escape(cell_text(c))} · n {c.n}">'
-                         f"{pct(c.score)}{ci}<br><small>n {c.n}{unscored}</small></td>")
+                         f"{pct(c.score)}{ci}<br><small>n {c.n}{unscored_mark(c)}</small></td>")
         cells += [f"<td>{escape(x)}</td>" for x in (e.mode, e.date, e.fcbench_version, e.suite, e.data_version)]
         rows.append(f'<tr data-order="{order}" data-model="{escape(e.model)}">' + "".join(cells) + "</tr>")
     sources = "".join(f"<li><code>{escape(source_label(e.source, out_dir))}</code> ({escape(e.model)})</li>"

@@ -19,12 +19,16 @@ PARTIAL_NOTE = (f"{PARTIAL} part of this sub-task's samples ended in infrastruct
                 "scored: the score covers only the samples scored (finish the run with `fcbench run --resume`).")
 
 
+def unscored_mark(cell: Cell) -> str:
+    """`` † N unscored`` for a score computed on part of its samples, else nothing."""
+    return f" {PARTIAL} {cell.unscored} unscored" if cell.unscored else ""
+
+
 def cell_text(cell: Cell | None) -> str:
     if cell is None or cell.score is None:
         return "—"
     ci = f" [{pct(cell.ci[0])}–{pct(cell.ci[1])}]" if cell.ci else ""
-    partial = f" {PARTIAL} {cell.unscored} unscored" if cell.unscored else ""
-    return f"{pct(cell.score)}{ci}{partial}"
+    return f"{pct(cell.score)}{ci}{unscored_mark(cell)}"
 
 
 def partial(board: Board) -> bool:
