@@ -78,6 +78,36 @@ def test_arguments_match_by_value_rules_not_as_strings():
     assert "argument F1 = 1.0" in DIFFERENCES and "F1 = 0.0" in DIFFERENCES
 
 
+def test_nested_labels_are_read_not_spelled():
+    find = Tool("find_city", "", {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+                {"type": "object", "properties": {"city_id": {"type": "string"}}})
+    weather = Tool("get_current_weather", "", {"type": "object", "properties": {"city_id": {"type": "string"}},
+                                                "required": ["city_id"]})
+    gold = {"calls": [{"name": "find_city", "arguments": {"name": ["Oslo"]}, "label": "var1"},
+                      {"name": "find_city", "arguments": {"name": ["Paris"]}, "label": "var2"},
+                      {"name": "get_current_weather", "arguments": {"city_id": ["$var1.city_id$"]},
+                       "label": "var3"}], "result": {}}
+    sample = Sample("n", "nested", (Message("user", "..."),), (find, weather), gold)
+
+    def plan(first: str, second: str) -> tuple[ToolCall, ...]:
+        return (ToolCall("find_city", {"name": "Oslo"}, first), ToolCall("find_city", {"name": "Paris"}, second),
+                ToolCall("get_current_weather", {"city_id": "$a.city_id$"}, "c"))
+
+    def nestful_strings(calls) -> list[str]:  # the paper's code: name(sorted args), as written
+        return [f"{c['name']}({', '.join(f'{k} = {v[0]}' for k, v in sorted(c['arguments'].items()))})"
+                for c in calls]
+
+    own_labels = plan("a", "b")
+    assert discover_tasks()["nested"].score(sample, ModelOutput(tool_calls=own_labels)).passed  # accuracy 1
+    predicted = nestful_strings([{"name": c.name, "arguments": {k: [v] for k, v in c.arguments.items()}}
+                                 for c in own_labels])
+    assert predicted != nestful_strings(gold["calls"]), "NESTFUL's full sequence accuracy is 0"
+    reused = plan("a", "a")  # $a.city_id$ is Paris's, the latest a
+    assert not discover_tasks()["nested"].score(sample, ModelOutput(tool_calls=reused)).passed
+    assert "fcbench accuracy 1, NESTFUL full sequence accuracy 0" in DIFFERENCES
+    assert "(the latest `a`): fcbench\naccuracy 0" in DIFFERENCES
+
+
 def test_lcs_is_divided_by_the_longer_sequence():
     predicted, gold = ["a", "b", "c", "d"], ["a", "b"]
     assert name_sequence_metrics(predicted, gold)["name_sequence_lcs"] == 0.5
